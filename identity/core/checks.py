@@ -1,0 +1,83 @@
+"""System checks of the core (identity.E0xx / W0xx)."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Warning
+from django.utils.module_loading import import_string
+
+from identity.conf import DEFAULTS, identity_settings
+
+IDENTITY_MIDDLEWARE = "identity.core.middleware.AuthenticationMiddleware"
+DJANGO_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
+
+
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    issues: list[Any] = []
+    user_settings = getattr(settings, "IDENTITY", {})
+    if not isinstance(user_settings, dict):
+        return [Error("settings.IDENTITY must be a dict.", hint='IDENTITY = {"BASIC_REALM": ...}', id="identity.E001")]
+    for key in sorted(set(user_settings) - set(DEFAULTS)):
+        issues.append(
+            Warning(
+                f"IDENTITY[{key!r}] is not an identity setting and is ignored.",
+                hint="Check the spelling against the settings table in the README.",
+                id="identity.W001",
+            )
+        )
+    for path in identity_settings.AUTHENTICATORS:
+        try:
+            import_string(path)
+        except ImportError as exc:
+            issues.append(
+                Error(
+                    f"IDENTITY['AUTHENTICATORS'] names {path!r}, which cannot be imported: {exc}.",
+                    hint="List dotted paths to Authenticator classes.",
+                    id="identity.E002",
+                )
+            )
+    for item in identity_settings.TRUSTED_PROXIES:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except (TypeError, ValueError):
+            issues.append(
+                Error(
+                    f"IDENTITY['TRUSTED_PROXIES'] holds {item!r}, which is not an IP address or network.",
+                    hint='Use addresses or CIDR networks, e.g. ["10.0.0.0/8", "127.0.0.1"].',
+                    id="identity.E003",
+                )
+            )
+    return issues
+
+
+def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    middleware = list(getattr(settings, "MIDDLEWARE", []))
+    if IDENTITY_MIDDLEWARE in middleware:
+        if DJANGO_MIDDLEWARE in middleware:
+            return [
+                Warning(
+                    "Both Django's and identity's AuthenticationMiddleware are installed.",
+                    hint=f"Keep only {IDENTITY_MIDDLEWARE!r}; it replaces Django's.",
+                    id="identity.W002",
+                )
+            ]
+        return []
+    return [
+        Warning(
+            "identity's AuthenticationMiddleware is not installed: plain views will only see session users, "
+            "and bad Authorization headers will not be answered with a challenge.",
+            hint=f"Replace {DJANGO_MIDDLEWARE!r} with {IDENTITY_MIDDLEWARE!r} in MIDDLEWARE.",
+            id="identity.W003",
+        )
+    ]
+
+
+def missing_cache(setting: str, check_id: str, hint: str) -> list[Any]:
+    """An error if ``IDENTITY[setting]`` names a cache alias that is not in CACHES."""
+    alias = getattr(identity_settings, setting)
+    if alias and alias not in settings.CACHES:
+        return [Error(f"IDENTITY[{setting!r}] is {alias!r}, which is not in CACHES.", hint=hint, id=check_id)]
+    return []

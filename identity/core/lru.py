@@ -1,0 +1,51 @@
+"""A small bounded, expiring, thread-safe in-process cache (LRU order).
+
+Used for verdicts that are safe to lose and cheap to recompute, never for anything that must be
+consistent across workers."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+
+
+class ExpiringLRU(Generic[V]):
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._data: OrderedDict[str, tuple[float, V]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str, now: float | None = None) -> V | None:
+        item = self._data.get(key)
+        if item is None:
+            return None
+        expires, value = item
+        if expires <= (time.monotonic() if now is None else now):
+            with self._lock:
+                self._data.pop(key, None)
+            return None
+        return value
+
+    def set(self, key: str, value: V, ttl: float) -> None:
+        if self.maxsize <= 0 or ttl <= 0:
+            return
+        with self._lock:
+            self._data[key] = (time.monotonic() + ttl, value)
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+
+    def pop(self, key: str) -> None:
+        with self._lock:
+            self._data.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)

@@ -1,0 +1,68 @@
+"""JWT access tokens as authenticators of the core: ``Authorization: Bearer <jwt>``, and in
+cookie mode the access cookie. No SQL on the hot path: keys are in memory, a repeated token is
+served from the verified-token cache, the denylist from the worker's replica, and the user is
+built from the claims (``JWT_USER``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from identity.conf import identity_settings
+from identity.core.authenticators import AuthResult, BearerAuthenticator
+from identity.exceptions import InvalidToken
+from identity.jwt import denylist
+from identity.jwt.users import user_from_claims
+from identity.jwt.verify import ACCESS_TYP, verify
+
+
+def looks_like_jwt(credentials: str) -> bool:
+    """A JWS in compact form has dots between its segments and its header starts ``{"``."""
+    return credentials.startswith("eyJ") or credentials.count(".") == 2
+
+
+def verify_access_token(token: str) -> dict[str, Any]:
+    """The claims of a live access token of this site, or :class:`InvalidToken`."""
+    denylist.sync_if_due()  # first, so a key retired elsewhere is already gone from this worker
+    claims = verify(token, typ=ACCESS_TYP)
+    if denylist.is_denied(claims):
+        raise InvalidToken("The token has been revoked.", scheme="bearer")
+    return claims
+
+
+class JWTAuthenticator(BearerAuthenticator):
+    method = "jwt"
+    schemes = ("bearer",)
+
+    def enabled(self) -> bool:
+        return bool(identity_settings.JWT_ENABLED)
+
+    def verify(self, token: str) -> dict[str, Any]:
+        return verify_access_token(token)
+
+    def authenticate_header(self, request: HttpRequest, scheme: str, credentials: str) -> AuthResult | None:
+        if not looks_like_jwt(credentials):
+            return None  # an opaque token: another authenticator's
+        claims = self.verify(credentials)
+        return AuthResult(user=user_from_claims(claims), method=self.method, auth=claims, csrf_exempt=True)
+
+
+class JWTCookieAuthenticator(BearerAuthenticator):
+    """Cookie mode (``JWT_COOKIE``): the access JWT in an HttpOnly cookie. The browser sends it
+    by itself, so the result is marked ``cookie`` and unsafe methods need the CSRF token."""
+
+    method = "jwt"
+
+    def enabled(self) -> bool:
+        return bool(identity_settings.JWT_ENABLED and identity_settings.JWT_COOKIE)
+
+    def authenticate(self, request: HttpRequest) -> AuthResult | None:
+        token = request.COOKIES.get(identity_settings.JWT_COOKIE_NAME)
+        if not token:
+            return None
+        claims = verify_access_token(token)
+        return AuthResult(user=user_from_claims(claims), method=self.method, auth=claims, cookie=True)
+
+    def challenge(self, request: HttpRequest, error: Any = None) -> str | None:
+        return None  # the Bearer challenge is the header authenticator's

@@ -1,0 +1,176 @@
+"""Clients are registered and edited in the admin. A confidential client's secret is shown once,
+on the page that answers the form (never in a message, which could sit in a cookie), and only
+its keyed hash is stored. "Rotate secret" issues a new one the same way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from identity.oauth2 import consent as consent_service
+from identity.oauth2.forms import ClientForm
+from identity.oauth2.models import Client, Consent, DeviceAuthorization, Grant
+from identity.oauth2.revocation import Reason, revoke_grants
+
+SECRET_TEMPLATE = "admin/identity/oauth2/client_secret.html"
+
+
+def _secret_page(request: HttpRequest, model_admin: admin.ModelAdmin, issued: list[tuple[Client, str]]) -> HttpResponse:
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": "Client secret" if len(issued) == 1 else "Client secrets",
+        "issued": issued,
+        "opts": model_admin.model._meta,
+    }
+    response = TemplateResponse(request, SECRET_TEMPLATE, context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    form = ClientForm
+    list_display = ["name", "client_id", "client_type", "grants", "trusted", "is_active", "live_grants", "created_at"]
+    list_filter = ["client_type", "trusted", "is_active", "access_token_format"]
+    search_fields = ["name", "client_id", "redirect_uris"]
+    readonly_fields = ["secret_created_at", "created_at", "updated_at"]
+    actions = ["rotate_secret", "revoke_all_tokens", "deactivate"]
+    fieldsets = [
+        (None, {"fields": ["name", "client_id", "client_type", "is_active", "trusted"]}),
+        ("Grants and scopes", {"fields": ["grant_types", "scopes", "require_pkce"]}),
+        ("Redirects and logout", {"fields": ["redirect_uris", "post_logout_redirect_uris", "backchannel_logout_uri"]}),
+        (
+            "Tokens",
+            {
+                "fields": [
+                    "access_token_format",
+                    "audience",
+                    "access_token_lifetime",
+                    "id_token_lifetime",
+                    "refresh_token_lifetime",
+                ],
+                "description": "Empty lifetimes use the site's defaults (IDENTITY['OAUTH2_*_LIFETIME']).",
+            },
+        ),
+        ("Secret", {"fields": ["secret_created_at", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Client]:
+        live = Q(grants__revoked_at__isnull=True, grants__expires_at__gt=timezone.now())
+        return super().get_queryset(request).annotate(live_grant_count=Count("grants", filter=live))
+
+    @admin.display(description="grant types")
+    def grants(self, obj: Client) -> str:
+        short = {"urn:ietf:params:oauth:grant-type:device_code": "device_code"}
+        return ", ".join(short.get(g, g) for g in obj.grant_types or [])
+
+    @admin.display(description="live token families", ordering="live_grant_count")
+    def live_grants(self, obj: Client) -> int:
+        return getattr(obj, "live_grant_count", 0)
+
+    def save_model(self, request: HttpRequest, obj: Client, form: Any, change: bool) -> None:
+        if obj.is_confidential and not obj.secret_digest:
+            obj._new_secret = obj.set_secret()  # type: ignore[attr-defined]
+        elif not obj.is_confidential and obj.secret_digest:
+            obj.secret_digest, obj.secret_created_at = "", None  # public clients hold no secret
+        super().save_model(request, obj, form, change)
+
+    def _show_new_secret(self, request: HttpRequest, obj: Client) -> HttpResponse | None:
+        secret = getattr(obj, "_new_secret", None)
+        return _secret_page(request, self, [(obj, secret)]) if secret else None
+
+    def response_add(self, request: HttpRequest, obj: Client, post_url_continue: Any = None) -> HttpResponse:
+        return self._show_new_secret(request, obj) or super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request: HttpRequest, obj: Client) -> HttpResponse:
+        return self._show_new_secret(request, obj) or super().response_change(request, obj)
+
+    @admin.action(description="Rotate secret (the new one is shown once; the old one stops working)")
+    def rotate_secret(self, request: HttpRequest, queryset: QuerySet[Client]) -> HttpResponse | None:
+        issued = []
+        for client in queryset:
+            if client.is_confidential:
+                secret = client.set_secret()
+                client.save(update_fields=["secret_digest", "secret_created_at", "updated_at"])
+                issued.append((client, secret))
+        if not issued:
+            self.message_user(request, "Public clients have no secret.", messages.WARNING)
+            return None
+        return _secret_page(request, self, issued)
+
+    @admin.action(description="Revoke every token of the selected clients")
+    def revoke_all_tokens(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
+        count = revoke_grants(Grant.objects.filter(client__in=queryset), Reason.ADMIN)
+        self.message_user(request, f"Revoked {count} token famil{'y' if count == 1 else 'ies'}.", messages.SUCCESS)
+
+    @admin.action(description="Deactivate (refuses new requests and revokes tokens)")
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
+        queryset.update(is_active=False)
+        revoke_grants(Grant.objects.filter(client__in=queryset), Reason.ADMIN)
+        self.message_user(request, "Deactivated.", messages.SUCCESS)
+
+
+class LiveGrantFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("live", "Live"), ("revoked", "Revoked")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Grant]) -> QuerySet[Grant]:
+        if self.value() == "live":
+            return queryset.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Grant)
+class GrantAdmin(ReadOnlyAdmin):
+    list_display = ["client", "user", "grant_type", "scope", "created_at", "expires_at", "revoked_at", "revoke_reason"]
+    list_filter = [LiveGrantFilter, "grant_type", "revoke_reason", "client"]
+    search_fields = ["user__username", "client__client_id", "client__name", "session_sid"]
+    list_select_related = ["client", "user"]
+    date_hierarchy = "created_at"
+    actions = ["revoke"]
+
+    @admin.action(description="Revoke (ends the refresh tokens and access tokens at once)")
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Grant]) -> None:
+        count = revoke_grants(queryset, Reason.ADMIN)
+        self.message_user(request, f"Revoked {count}.", messages.SUCCESS)
+
+
+@admin.register(Consent)
+class ConsentAdmin(ReadOnlyAdmin):
+    list_display = ["user", "client", "scope", "created_at", "updated_at"]
+    list_filter = ["client"]
+    search_fields = ["user__username", "client__name", "client__client_id"]
+    list_select_related = ["client", "user"]
+    actions = ["withdraw"]
+
+    @admin.action(description="Withdraw (the app must ask again; its tokens are revoked)")
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[Consent]) -> None:
+        for row in list(queryset.select_related("user", "client")):
+            consent_service.withdraw(row.user, row.client)
+        self.message_user(request, "Withdrawn.", messages.SUCCESS)
+
+
+@admin.register(DeviceAuthorization)
+class DeviceAuthorizationAdmin(ReadOnlyAdmin):
+    list_display = ["client", "user_code", "status", "user", "created_at", "expires_at"]
+    list_filter = ["status", "client"]
+    search_fields = ["user_code", "user__username", "client__client_id"]
+    list_select_related = ["client", "user"]

@@ -1,0 +1,117 @@
+"""oauthlib's endpoints, assembled with only the grants identity offers and its stricter rules.
+
+* Authorization: the code flow only (no implicit or hybrid: RFC 9700 §2.1.2), with PKCE S256
+  only. oauthlib accepts ``plain`` and even defaults a missing method to it (RFC 7636 §4.3);
+  here a missing or ``plain`` method is refused (RFC 9700 §2.1.1).
+* Token: authorization code, refresh token, client credentials and device code. No password
+  grant (RFC 9700 §2.4). Every grant ends its checks with :meth:`RequestValidator.consume`.
+* Revocation and introspection, with client authentication.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from oauthlib.oauth2.rfc6749 import errors
+from oauthlib.oauth2.rfc6749.endpoints.authorization import AuthorizationEndpoint
+from oauthlib.oauth2.rfc6749.endpoints.introspect import IntrospectEndpoint
+from oauthlib.oauth2.rfc6749.endpoints.revocation import RevocationEndpoint
+from oauthlib.oauth2.rfc6749.endpoints.token import TokenEndpoint
+from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
+    AuthorizationCodeGrant as OAuth2AuthorizationCodeGrant,
+)
+from oauthlib.oauth2.rfc6749.grant_types.authorization_code import code_challenge_method_s256
+from oauthlib.oauth2.rfc6749.grant_types.client_credentials import ClientCredentialsGrant
+from oauthlib.oauth2.rfc8628.grant_types import DeviceCodeGrant
+from oauthlib.openid.connect.core.grant_types.authorization_code import (
+    AuthorizationCodeGrant as OIDCAuthorizationCodeGrant,
+)
+from oauthlib.openid.connect.core.grant_types.dispatchers import (
+    AuthorizationCodeGrantDispatcher,
+    AuthorizationTokenGrantDispatcher,
+)
+from oauthlib.openid.connect.core.grant_types.refresh_token import RefreshTokenGrant
+
+from identity.conf import on_reload
+from identity.oauth2 import issuing
+from identity.oauth2.issuing import TokenHandler
+from identity.oauth2.models import GrantType
+from identity.oauth2.validator import RequestValidator
+
+
+class S256CodeGrant(OAuth2AuthorizationCodeGrant):
+    """The code grant with S256 as the only PKCE method."""
+
+    _code_challenge_methods = {"S256": code_challenge_method_s256}
+
+
+class OIDCCodeGrant(OIDCAuthorizationCodeGrant):
+    """OpenID Connect's code grant over :class:`S256CodeGrant`."""
+
+    def __init__(self, request_validator: Any = None, **kwargs: Any) -> None:
+        self.proxy_target = S256CodeGrant(request_validator=request_validator, **kwargs)
+        self.custom_validators.post_auth.append(self.openid_authorization_validator)
+        self.register_token_modifier(self.add_id_token)
+
+
+class OIDCDeviceCodeGrant(DeviceCodeGrant):
+    """The device grant, with an ID token when ``openid`` was granted: oauthlib's device grant
+    runs no token modifiers, so a CLI would not learn who signed in."""
+
+    def create_token_response(self, request: Any, token_handler: Any) -> tuple[dict[str, str], str, int]:
+        headers = self._get_default_headers()
+        try:
+            self.validate_token_request(request)
+        except errors.OAuth2Error as exc:
+            headers.update(exc.headers)
+            return headers, exc.json, exc.status_code
+        token = token_handler.create_token(request, self.refresh_token)
+        if "openid" in (request.scopes or []):
+            token["id_token"] = issuing.id_token({}, token, request)
+        self.request_validator.save_token(token, request)
+        return headers, json.dumps(token), 200
+
+
+class Server(AuthorizationEndpoint, TokenEndpoint, RevocationEndpoint, IntrospectEndpoint):
+    def __init__(self, validator: RequestValidator) -> None:
+        self.validator = validator
+        self.token_handler = TokenHandler(validator)
+        oauth_code = S256CodeGrant(validator)
+        oidc_code = OIDCCodeGrant(validator)
+        refresh = RefreshTokenGrant(validator)
+        credentials = ClientCredentialsGrant(validator)
+        self.device_grant = OIDCDeviceCodeGrant(validator)
+        for grant in (oauth_code, oidc_code, refresh, credentials, self.device_grant):
+            grant.custom_validators.post_token.append(validator.consume)
+        AuthorizationEndpoint.__init__(
+            self,
+            default_response_type="code",
+            response_types={"code": AuthorizationCodeGrantDispatcher(oauth_code, oidc_code)},
+            default_token_type=self.token_handler,
+        )
+        TokenEndpoint.__init__(
+            self,
+            default_grant_type=GrantType.AUTHORIZATION_CODE,
+            grant_types={
+                GrantType.AUTHORIZATION_CODE: AuthorizationTokenGrantDispatcher(validator, oauth_code, oidc_code),
+                GrantType.REFRESH_TOKEN: refresh,
+                GrantType.CLIENT_CREDENTIALS: credentials,
+                GrantType.DEVICE_CODE: self.device_grant,
+            },
+            default_token_type=self.token_handler,
+        )
+        RevocationEndpoint.__init__(self, validator)
+        IntrospectEndpoint.__init__(self, validator)
+
+
+@lru_cache(maxsize=1)
+def get_server() -> Server:
+    """One server per process: it holds no per-request state."""
+    return Server(RequestValidator())
+
+
+@on_reload
+def _clear() -> None:
+    get_server.cache_clear()

@@ -1,0 +1,1 @@
+"""The authorization server's views, one module per endpoint family."""

@@ -1,0 +1,63 @@
+"""The UserInfo endpoint (OIDC Core §5.3): GET or POST with an access token holding ``openid``;
+claims by scope. The token comes in the Authorization header or, for POST, the form body
+(RFC 6750 §2.1, §2.2), never in the URL (§2.3)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from identity.core import challenges
+from identity.oauth2 import claims, lookup
+from identity.oauth2.views.guards import provider_view
+
+REALM = "userinfo"
+
+
+def _bearer_error(
+    status: int, error: str | None, description: str | None = None, scope: str | None = None
+) -> HttpResponse:
+    body = {"error": error, "error_description": description} if error else {"error": "invalid_request"}
+    response = JsonResponse({k: v for k, v in body.items() if v}, status=status)
+    response["WWW-Authenticate"] = challenges.bearer(realm=REALM, error=error, description=description, scope=scope)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _presented_token(request: HttpRequest) -> tuple[str | None, str | None]:
+    """``(token, problem)``: the bearer token, or why the request is malformed."""
+    if "access_token" in request.GET:
+        return None, "Access tokens are not accepted in the URL."
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    posted = request.POST.get("access_token") if request.method == "POST" else None
+    if header and posted:
+        return None, "Send the access token once."
+    if header:
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            return None, "Use the Bearer scheme."
+        return value.strip(), None
+    return posted, None
+
+
+@csrf_exempt
+@never_cache
+@provider_view
+def userinfo(request: HttpRequest) -> HttpResponse:
+    if request.method not in {"GET", "POST"}:
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    token, problem = _presented_token(request)
+    if problem:
+        return _bearer_error(400, "invalid_request", problem)
+    if not token:
+        return _bearer_error(401, None)  # no credentials: a bare challenge (RFC 6750 §3.1)
+    found = lookup.find_token(token, "access_token")
+    if found is None or found.kind != "access_token" or not found.active or found.grant.user is None:
+        return _bearer_error(401, "invalid_token", "The access token is not valid.")
+    scopes = found.row.scope.split()
+    if "openid" not in scopes:
+        return _bearer_error(403, "insufficient_scope", "The token was not issued for OpenID Connect.", "openid")
+    response = JsonResponse(claims.userinfo(found.grant.user, scopes))
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,89 @@
+"""Receivers that keep the session index in step with Django's sign-in, sign-out and user
+changes. Connected in ``IdentityConfig.ready()``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import check_password
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.db.models.signals import post_save, pre_delete, pre_save
+from django.http import HttpRequest
+
+from identity.core import users
+from identity.sessions import services
+from identity.sessions.models import EndReason
+from identity.signals import credentials_changed
+
+_WATCHED_FIELDS = {"password", "is_active"}
+
+
+def on_logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        services.start(request, user)
+
+
+def on_logged_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        reason = getattr(request, "_identity_end_reason", EndReason.LOGOUT)
+        services.end_current_session(request, reason)
+
+
+def remember_credentials(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kw: Any) -> None:
+    """Before a user is saved, note the stored password hash and active flag to compare."""
+    if raw or instance.pk is None or (update_fields is not None and not _WATCHED_FIELDS & set(update_fields)):
+        instance._identity_old_credentials = None
+        return
+    instance._identity_old_credentials = (
+        sender._default_manager.filter(pk=instance.pk).values_list("password", "is_active").first()
+    )
+
+
+def detect_credential_change(
+    sender: Any, instance: Any, created: bool = False, update_fields: Any = None, **kwargs: Any
+) -> None:
+    users.forget(instance.pk)
+    old = getattr(instance, "_identity_old_credentials", None)
+    instance._identity_old_credentials = None
+    if created or not old:
+        return
+    old_password, was_active = old
+    reason = None
+    if was_active and not instance.is_active:
+        reason = EndReason.USER_DEACTIVATED
+    elif old_password != instance.password and not _is_rehash(instance, old_password, update_fields):
+        reason = EndReason.PASSWORD_CHANGED
+    if reason:
+        services.end_user_sessions(instance, reason)
+        credentials_changed.send(sender=sender, user=instance, reason=str(reason))
+
+
+def _is_rehash(user: Any, old_hash: str, update_fields: Any) -> bool:
+    """Whether a new hash holds the same password.
+
+    Django re-hashes a correct password at sign-in when the hasher's cost rose: its setter
+    clears ``_password`` and saves ``update_fields=["password"]``, and Django itself does not
+    count that as a change (``password_changed`` is not called). ``set_password()`` keeps the raw
+    password in ``_password`` until save() ends, so setting the same password again is caught by
+    checking it against the old hash. A hash assigned directly and saved whole is a change.
+    """
+    raw = getattr(user, "_password", None)
+    if raw is not None:
+        return check_password(raw, old_hash)
+    return update_fields is not None and set(update_fields) == {"password"}
+
+
+def on_user_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    users.forget(instance.pk)
+    services.end_user_sessions(instance, EndReason.USER_DELETED)
+    credentials_changed.send(sender=sender, user=instance, reason=str(EndReason.USER_DELETED))
+
+
+def connect() -> None:
+    user_model = get_user_model()
+    user_logged_in.connect(on_logged_in, dispatch_uid="identity.sessions.logged_in")
+    user_logged_out.connect(on_logged_out, dispatch_uid="identity.sessions.logged_out")
+    pre_save.connect(remember_credentials, sender=user_model, dispatch_uid="identity.sessions.pre_save")
+    post_save.connect(detect_credential_change, sender=user_model, dispatch_uid="identity.sessions.post_save")
+    pre_delete.connect(on_user_deleted, sender=user_model, dispatch_uid="identity.sessions.pre_delete")

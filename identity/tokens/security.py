@@ -1,0 +1,26 @@
+"""The "API tokens" section of the Security page: the user's live tokens, revocable there, and
+a form that creates one (shown once, in the response that created it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from identity.conf import identity_settings
+from identity.sessions.views import SECURITY_SECTIONS
+from identity.tokens.models import APIToken
+
+
+def tokens_section(request: HttpRequest) -> dict[str, Any] | None:
+    if not identity_settings.TOKENS_ENABLED:
+        return None
+    return {
+        "template": "identity/tokens/security_section.html",
+        "tokens": list(APIToken.objects.live().filter(user=request.user).order_by("-created_at")),
+        "new_token": getattr(request, "_identity_new_token", None),
+    }
+
+
+if tokens_section not in SECURITY_SECTIONS:
+    SECURITY_SECTIONS.append(tokens_section)

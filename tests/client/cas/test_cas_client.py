@@ -1,0 +1,186 @@
+"""The CAS client side against a live CAS server over real HTTP. One live server plays both
+sites (they share the test database); the two browsers are separate cookie jars, as a real
+browser keeps for two host names, so the provider's session and the client's session are two
+different sessions, as in the demo."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from django.test import Client, override_settings
+
+from identity.cas.models import CasService
+from identity.client.cas.models import CasClientLogin
+from identity.outbox.services import deliver_due
+from identity.sessions.models import UserSession
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.urls("tests.client.urls")]
+
+
+@pytest.fixture
+def cas_client_site(live_server: Any) -> Iterator[dict[str, str]]:
+    callback = live_server.url + "/accounts/cas/callback/"
+    CasService.objects.create(
+        name="Client site",
+        pattern=live_server.url + "/",
+        match_type="prefix",
+        released_attributes="email first_name last_name",
+    )
+    identity = {
+        "CLIENT_PROTOCOL": "cas",
+        "CLIENT_FLOWS": {"cas": "identity.client.cas.flow.CasSignInFlow"},
+        "CLIENT_CAS_SERVER_URL": live_server.url + "/cas/",
+        "CLIENT_CAS_SERVICE_URL": callback,
+        "OUTBOX_DELIVER_ON_COMMIT": False,  # the test delivers, as the worker would
+    }
+    with override_settings(IDENTITY=identity):
+        yield {"server": live_server.url, "callback": callback}
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def sign_in_through_cas(site: dict[str, str], rp: Client, idp: Client, next_url: str = "/plain/whoami/") -> Any:
+    start = rp.get("/accounts/login/?" + urlencode({"next": next_url}))
+    assert start.status_code == 302
+    login = start["Location"]
+    assert login == site["server"] + "/cas/login?" + urlencode({"service": site["callback"]})
+    page = idp.get(path_of(login))
+    if page.status_code == 200:
+        page = idp.post(path_of(login), {"username": "alice", "password": "alice-pass"})
+    assert page.status_code == 303
+    assert page["Location"].startswith(site["callback"] + "?ticket=ST-")
+    return rp.get(path_of(page["Location"]))
+
+
+def test_sign_in_validates_on_p3_and_maps_attributes(cas_client_site: Any, alice: Any) -> None:
+    alice.first_name = "Alicia"
+    alice.save()
+    rp, idp = Client(), Client()
+    done = sign_in_through_cas(cas_client_site, rp, idp)
+    assert done.status_code == 302 and done["Location"] == "/plain/whoami/"
+    assert rp.get("/plain/whoami/").json() == {"user": "alice", "method": "session"}
+    rp_sid = rp.session["_identity_sid"]
+    assert CasClientLogin.objects.get().session_sid == rp_sid
+    assert rp_sid != idp.session["_identity_sid"]  # two sessions, one per site
+
+
+def test_a_second_sign_in_is_single_sign_on(cas_client_site: Any, alice: Any) -> None:
+    idp = Client()
+    sign_in_through_cas(cas_client_site, Client(), idp)
+    second = Client()
+    start = second.get("/accounts/login/")
+    back = idp.get(path_of(start["Location"]))  # no password: the provider's session answers
+    assert back.status_code == 303
+    assert second.get(path_of(back["Location"])).status_code == 302
+    assert second.get("/plain/whoami/").json()["user"] == "alice"
+
+
+def test_single_logout_from_the_server_ends_the_local_session(cas_client_site: Any, alice: Any) -> None:
+    rp, idp = Client(), Client()
+    sign_in_through_cas(cas_client_site, rp, idp)
+    rp_sid = rp.session["_identity_sid"]
+    idp.get("/cas/logout")  # sign out at the provider
+    assert deliver_due() == (1, 0)  # the logoutRequest POST to the callback, over HTTP
+    local = UserSession.objects.get(sid=rp_sid)
+    assert local.ended_at is not None and local.end_reason == "remote_logout"
+    assert rp.get("/plain/whoami/").json()["user"] is None
+    assert not CasClientLogin.objects.exists()
+
+
+def test_signing_out_locally_sends_the_browser_to_the_servers_logout(cas_client_site: Any, alice: Any) -> None:
+    rp, idp = Client(), Client()
+    sign_in_through_cas(cas_client_site, rp, idp)
+    response = rp.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert response["Location"] == cas_client_site["server"] + "/cas/logout?" + urlencode(
+        {"service": "http://testserver/"}
+    )
+    assert rp.get("/plain/whoami/").json()["user"] is None
+    assert not CasClientLogin.objects.exists()
+
+
+def test_a_ticket_this_browser_did_not_ask_for_is_not_used(cas_client_site: Any, alice: Any) -> None:
+    """Login CSRF: an attacker's own ticket in a link must not sign the victim in as the attacker."""
+    attacker_idp = Client()
+    start = Client().get("/accounts/login/")
+    ticket_url = attacker_idp.post(path_of(start["Location"]), {"username": "alice", "password": "alice-pass"})
+    victim = Client()
+    response = victim.get(path_of(ticket_url["Location"]))
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"  # starts its own sign-in
+    assert victim.get("/plain/whoami/").json()["user"] is None
+
+
+def test_a_bad_ticket_shows_a_clear_page(cas_client_site: Any, alice: Any) -> None:
+    rp = Client()
+    rp.get("/accounts/login/")
+    response = rp.get("/accounts/cas/callback/?ticket=ST-notarealticket")
+    assert response.status_code == 403
+    assert b"Sign-in failed" in response.content and b"INVALID_TICKET" not in response.content
+    assert b"was not recognized" in response.content
+    rp.get("/accounts/login/")
+    assert rp.get("/accounts/cas/callback/?ticket=<script>").status_code == 403
+    rp.get("/accounts/login/")
+    assert rp.get("/accounts/cas/callback/").status_code == 403
+
+
+def test_an_unreachable_server_shows_a_clear_page(cas_client_site: Any, alice: Any) -> None:
+    from tests.e2e.servers import free_port
+
+    rp = Client()
+    rp.get("/accounts/login/")
+    with override_settings(
+        IDENTITY={
+            "CLIENT_PROTOCOL": "cas",
+            "CLIENT_FLOWS": {"cas": "identity.client.cas.flow.CasSignInFlow"},
+            "CLIENT_CAS_SERVER_URL": f"http://127.0.0.1:{free_port()}/cas/",
+        }
+    ):
+        response = rp.get("/accounts/cas/callback/?ticket=ST-abcdefghijklmnopqrstuvwxyz012")
+    assert response.status_code == 403 and b"could not be reached" in response.content
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"logoutRequest": "not xml"},
+        {"logoutRequest": '<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>'},
+        {"logoutRequest": "<samlp:LogoutRequest xmlns:samlp='urn:oasis:names:tc:SAML:2.0:protocol'/>"},
+    ],
+)
+def test_malformed_logout_requests_are_refused(cas_client_site: Any, body: dict[str, str]) -> None:
+    assert Client().post("/accounts/cas/callback/", body).status_code == 400
+
+
+def test_a_logout_request_for_an_unknown_ticket_is_acknowledged(cas_client_site: Any) -> None:
+    document = (
+        "<samlp:LogoutRequest xmlns:samlp='urn:oasis:names:tc:SAML:2.0:protocol' ID='_1' Version='2.0'>"
+        "<samlp:SessionIndex>ST-unknown</samlp:SessionIndex></samlp:LogoutRequest>"
+    )
+    response = Client().post("/accounts/cas/callback/", {"logoutRequest": document})
+    assert response.status_code == 200
+
+
+def test_the_flow_keeps_the_next_page_local(cas_client_site: Any, alice: Any) -> None:
+    rp, idp = Client(), Client()
+    done = sign_in_through_cas(cas_client_site, rp, idp, next_url="https://evil.example.net/")
+    assert done["Location"] == "/"
+
+
+def test_service_url_is_built_from_the_request_when_not_set(cas_client_site: Any) -> None:
+    with override_settings(
+        IDENTITY={
+            "CLIENT_PROTOCOL": "cas",
+            "CLIENT_FLOWS": {"cas": "identity.client.cas.flow.CasSignInFlow"},
+            "CLIENT_CAS_SERVER_URL": "https://sso.example.com/cas/",
+        }
+    ):
+        location = Client().get("/accounts/login/", HTTP_HOST="reports.example.com")["Location"]
+    assert parse_qs(urlsplit(location).query) == {"service": ["http://reports.example.com/accounts/cas/callback/"]}
+    assert location.startswith("https://sso.example.com/cas/login?")
