@@ -112,9 +112,13 @@ def refresh(token: str, *, request: HttpRequest | None = None) -> TokenPair:
                     fields.append("ip")
                 family.save(update_fields=fields)
                 return _next_pair(family, family.user, now)
+    if spent:
+        # This call spent the token, but its family is revoked or its user inactive: no replay.
+        raise InvalidGrant(INVALID_GRANT)
     row = RefreshToken.objects.select_related("family").filter(digest=digest).first()
-    # Spent before this call (not by it, for a revoked family or an inactive user): a replay.
-    if row is not None and row.used_at is not None and row.used_at < now and row.family.revoked_at is None:
+    # Spent by another call (earlier, or a concurrent one that won the row): a replay. Comparing
+    # timestamps instead would miss a winner whose clock read came after the loser's.
+    if row is not None and row.used_at is not None and row.family.revoked_at is None:
         revoke_families(RefreshFamily.objects.filter(pk=row.family_id), FamilyRevokeReason.REUSE)
     raise InvalidGrant(INVALID_GRANT)
 
