@@ -42,6 +42,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(PY)
 
 ## bench: the benchmarks (never part of `make test`): tables, JSON and a chart in benchmarks/results/
 bench: $(VENV)/.installed-bench
+	@command -v hey >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq hey; }
 	$(PY) -m benchmarks
 
 lint: $(VENV)/.installed-dev

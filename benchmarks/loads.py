@@ -41,6 +41,14 @@ def sessions_and_basic(creds: Credentials) -> list[Load]:
             "session-cache", "session (Redis)", "ours", "session", "/ours/", _cookie("cache", creds.sessions["cache"])
         ),
         Load("session-db", "session (database)", "ours", "session", "/ours/", _cookie("db", creds.sessions["db"])),
+        Load(
+            "session-cached_db",
+            "session (cached_db)",
+            "ours",
+            "session",
+            "/ours/",
+            _cookie("cached_db", creds.sessions["cached_db"]),
+        ),
         Load("basic", "HTTP Basic (remembered credential)", "ours", "basic", "/ours/", {"Authorization": creds.basic}),
     ]
 
@@ -105,6 +113,31 @@ def oauth2(creds: Credentials) -> list[Load]:
 @builder
 def peers(creds: Credentials) -> list[Load]:
     return [
+        Load(
+            "peer-session",
+            "Django session (database) + DRF SessionAuthentication",
+            "peer",
+            "session",
+            "/peer/session/",
+            _cookie("db", creds.sessions["db"]),
+        ),
+        Load(
+            "peer-session-cache",
+            "Django session (Redis) + DRF SessionAuthentication",
+            "peer",
+            "session",
+            "/peer/session/",
+            _cookie("cache", creds.sessions["cache"]),
+        ),
+        Load(
+            "peer-drf-basic",
+            "DRF BasicAuthentication",
+            "peer",
+            "basic",
+            "/peer/drf-basic/",
+            {"Authorization": creds.basic},
+            requests=40,  # PBKDF2 on every request: about 4 per second per core
+        ),
         Load(
             "peer-drf-token",
             "DRF TokenAuthentication",
