@@ -19,7 +19,7 @@ from django.utils import timezone
 from benchmarks.data import PASSWORD, USERNAME, Credentials
 from benchmarks.environ import wsgi_call
 from benchmarks.harness import Result, Scenario, run_interleaved
-from benchmarks.inprocess import _cookie
+from benchmarks.inprocess import _cookie, floors
 
 BATCH = 10_000
 
@@ -69,8 +69,11 @@ def _add_denied(count: int) -> None:
 
 
 def scenarios(creds: Credentials) -> list[Scenario]:
+    """Ours at each level, beside two floors timed in the same rounds: if a floor moves between
+    levels, the machine (or the Redis server) changed, not our code."""
     token = creds.ours["opaque"]
     return [
+        *(s for s in floors(creds) if s.key in ("bare", "redis-get")),
         Scenario(
             "session-db",
             "session (database)",
@@ -158,6 +161,7 @@ def run(creds: Credentials, *, levels: list[int], rounds: int, batch: int) -> di
             {
                 "key": key,
                 "label": first.scenario.label,
+                "kind": first.scenario.kind,
                 **{f"median_us_{lvl}": round(res.median_us, 1) for lvl, res in by_level.items()},
                 **{f"sql_{lvl}": res.sql_per_request for lvl, res in by_level.items()},
                 "growth": round(last.median_us / first.median_us, 2),

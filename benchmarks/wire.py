@@ -164,7 +164,9 @@ def main() -> None:
         for round_no in range(rounds):
             # Shuffled per round, so no load always follows the same (heavier or lighter) one.
             for i, load in enumerate(order.sample(plan, len(plan)), 1):
-                count = max(concurrency, (load.requests or requests) // rounds)
+                # hey sends n // c requests per connection: keep n a multiple of c so that every
+                # request counted was sent (100 at -c 8 would be 96).
+                count = max(1, (load.requests or requests) // rounds // concurrency) * concurrency
                 sys.stderr.write(
                     f"\rover the wire, round {round_no + 1}/{rounds} [{i}/{len(plan)}] {load.label[:44]:<44}"
                 )
