@@ -126,8 +126,7 @@ def main() -> None:
         sys.exit("`hey` is not installed: apt-get install hey (make bench does it)")
     quick = "--quick" in sys.argv
     ensure_database(PG_URL)
-    env = dict(os.environ, BENCH_DATABASE_URL=PG_URL, DJANGO_SETTINGS_MODULE="benchmarks.settings")
-    os.environ.update(env)
+    os.environ.update(BENCH_DATABASE_URL=PG_URL, DJANGO_SETTINGS_MODULE="benchmarks.settings")
     import django
 
     django.setup()
