@@ -73,3 +73,25 @@ class InvalidRequest(IdentityError):
     status_code = 400
     error = "invalid_request"
     default_description = "The request is missing a parameter or has a malformed one."
+
+
+class InsufficientScope(IdentityError):
+    """A valid bearer token that this resource does not accept (RFC 6750 §3.1
+    ``insufficient_scope``): 403 with a ``Bearer`` challenge naming the ``scope`` needed."""
+
+    status_code = 403
+    error = "insufficient_scope"
+    default_description = "The access token does not reach this resource."
+
+    def __init__(self, description: str | None = None, *, scope: str | None = None) -> None:
+        super().__init__(description, scheme="bearer")
+        self.scope = scope
+
+
+class CredentialNotAccepted(IdentityError):
+    """A valid credential this resource does not take (Basic or a cookie on a page that accepts
+    only a browser session, a session on a resource for OAuth tokens only)."""
+
+    status_code = 403
+    error = "credential_not_accepted"
+    default_description = "This resource does not accept this kind of credential."

@@ -8,7 +8,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from identity.contrib.rest_framework.permissions import RequireScopes
 from identity.core.authenticators import get_auth_method
+from identity.core.reach import accepts
 
 
 class WhoAmI(APIView):
@@ -17,6 +19,18 @@ class WhoAmI(APIView):
 
     def post(self, request: Request) -> Response:
         return Response({"user": request.user.get_username(), "posted": True})
+
+
+class ScopedWhoAmI(WhoAmI):
+    """An API that also takes OAuth access tokens holding ``profile``."""
+
+    permission_classes = [RequireScopes("profile")]
+
+
+class Reports(WhoAmI):
+    """An API for machines too: OAuth tokens holding ``reports:read``, client_credentials included."""
+
+    permission_classes = [RequireScopes("reports:read", clients=True)]
 
 
 class Public(APIView):
@@ -35,10 +49,18 @@ def plain_whoami(request: HttpRequest) -> JsonResponse:
     )
 
 
+@accepts("profile")
+def plain_scoped_whoami(request: HttpRequest) -> JsonResponse:
+    return plain_whoami(request)
+
+
 urlpatterns = [
     path("api/whoami/", WhoAmI.as_view()),
     path("api/public/", Public.as_view()),
+    path("api/scoped/", ScopedWhoAmI.as_view()),
+    path("api/reports/", Reports.as_view()),
     path("plain/whoami/", plain_whoami),
+    path("plain/scoped/", plain_scoped_whoami),
     path("admin/", admin.site.urls),
     path("", include("identity.urls")),
 ]

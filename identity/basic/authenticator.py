@@ -21,6 +21,7 @@ from identity.core import challenges, users
 from identity.core.authenticators import Authenticator, AuthResult
 from identity.core.crypto import constant_time_equals, keyed_hash, sha256_hex
 from identity.core.lru import ExpiringLRU
+from identity.core.reach import BASIC_REACH
 from identity.core.throttling import PasswordThrottle
 from identity.exceptions import IdentityError, InvalidCredentials, MalformedCredentials
 
@@ -73,7 +74,7 @@ class BasicAuthenticator(Authenticator):
             users.remember(user, user.backend)
             verdict = (user.pk, user.backend, _password_ref(user))
             _verdicts.set(verdict_key, verdict, identity_settings.BASIC_VERDICT_CACHE_SECONDS)
-        return AuthResult(user=user, method=self.method)
+        return AuthResult(user=user, method=self.method, reach=BASIC_REACH)
 
     def _remembered(self, verdict_key: str) -> Any:
         verdict = _verdicts.get(verdict_key)

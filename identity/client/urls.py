@@ -14,13 +14,15 @@ from django.urls import path
 from identity.client import views
 from identity.client.cas import views as cas_views
 from identity.client.oidc.urls import oidc_client_urlpatterns
+from identity.core.pages import identity_page
 
 app_name = "identity_client"
 
 client_urlpatterns = [
-    path("accounts/login/", views.login, name="login"),
-    path("accounts/logout/", views.logout, name="logout"),
-    path("accounts/cas/callback/", cas_views.callback, name="cas-callback"),
+    # Browser pages of the sign-in flow: only the browser's session counts there.
+    path("accounts/login/", identity_page(views.login), name="login"),
+    path("accounts/logout/", identity_page(views.logout), name="logout"),
+    path("accounts/cas/callback/", identity_page(cas_views.callback), name="cas-callback"),
     *oidc_client_urlpatterns,
 ]
 

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 
 from identity.conf import identity_settings
 from identity.core import challenges
+from identity.core.reach import Reach
 from identity.exceptions import IdentityError, InvalidCredentials, InvalidToken, MalformedCredentials
 
 #: Longest Authorization header we parse; longer ones are refused before any decoding.
@@ -32,13 +33,10 @@ class AuthResult:
 
     user: Any
     method: str  # "session", "basic", "token", "jwt", "oauth2", ...
+    #: What the credential was issued for and how it travelled (:mod:`identity.core.reach`):
+    #: which views it may use, and whether CSRF applies.
+    reach: Reach
     auth: Any = None  # the token row, the verified claims, ...
-    #: True when the credential is never sent by a browser on its own (bearer headers), so
-    #: CSRF checks do not apply. Basic is not exempt: browsers replay cached Basic credentials.
-    csrf_exempt: bool = False
-    #: True when the credential came in a cookie other than the session's (a JWT in cookie
-    #: mode): the browser sends it by itself, so API views check CSRF as for a session.
-    cookie: bool = False
 
 
 class Authenticator:

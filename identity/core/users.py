@@ -58,3 +58,45 @@ def forget(user_id: Any) -> None:
     suffix = f":{user_id}"
     for key in [k for k in list(_users._data) if k.endswith(suffix)]:
         _users.pop(key)
+
+
+class ClientPrincipal:
+    """``request.user`` of a request made with a token that acts for an OAuth client, not a user
+    (``client_credentials``, RFC 6749 §4.4): authenticated, but no user and no permissions. Only
+    views that declare they accept client tokens ever see it (:mod:`identity.core.reach`)."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    is_superuser = False
+    is_client = True
+    pk = id = None
+
+    def __init__(self, client_id: str) -> None:
+        self.client_id = client_id
+        self.username = f"client:{client_id}"
+
+    def get_username(self) -> str:
+        return self.username
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return False
+
+    def has_perms(self, perm_list: Any, obj: Any = None) -> bool:
+        return False
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return False
+
+    def get_all_permissions(self, obj: Any = None) -> set[str]:
+        return set()
+
+    def __str__(self) -> str:
+        return self.username
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ClientPrincipal) and other.client_id == self.client_id
+
+    def __hash__(self) -> int:
+        return hash(("client", self.client_id))

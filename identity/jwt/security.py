@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from identity.conf import identity_settings
+from identity.core.pages import identity_page
 from identity.jwt.models import FamilyRevokeReason, RefreshFamily
 from identity.jwt.refresh import revoke_families
 from identity.sessions.views import SECURITY_SECTIONS
@@ -32,6 +33,7 @@ def jwt_section(request: HttpRequest) -> dict[str, Any] | None:
     }
 
 
+@identity_page
 @require_POST
 @login_required
 def revoke_family(request: HttpRequest, family_id: str) -> HttpResponseRedirect:

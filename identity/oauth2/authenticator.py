@@ -8,13 +8,14 @@ the next authenticator of the Bearer scheme.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils import timezone
 
 from identity.conf import identity_settings
 from identity.core.authenticators import AuthResult, BearerAuthenticator
 from identity.core.crypto import sha256_hex
+from identity.core.reach import CLIENT, USER, Reach
+from identity.core.users import ClientPrincipal
 from identity.oauth2.models import OAuthAccessToken, TokenFormat
 
 
@@ -43,7 +44,16 @@ class OAuth2TokenAuthenticator(BearerAuthenticator):
         )
         if row is None:
             return None
-        user = row.grant.user
+        grant = row.grant
+        user = grant.user
         if user is not None and not user.is_active:
             return None
-        return AuthResult(user=user or AnonymousUser(), method=self.method, auth=row, csrf_exempt=True)
+        reach = Reach(
+            self.method,
+            client_id=grant.client.client_id,
+            scope=row.scope,
+            audience=grant.client.audience or None,
+            acts_for=USER if user is not None else CLIENT,
+        )
+        principal = user if user is not None else ClientPrincipal(grant.client.client_id)
+        return AuthResult(user=principal, method=self.method, reach=reach, auth=row)

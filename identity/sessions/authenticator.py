@@ -17,6 +17,7 @@ from django.utils.crypto import constant_time_compare
 
 from identity.core import users
 from identity.core.authenticators import Authenticator, AuthResult
+from identity.core.reach import SESSION_REACH
 from identity.sessions.models import EndReason, UserSession
 from identity.sessions.services import SID_KEY, end_session, touch
 
@@ -64,4 +65,4 @@ class SessionAuthenticator(Authenticator):
             return None
         if not touch(request, user):
             return None
-        return AuthResult(user=user, method=self.method)
+        return AuthResult(user=user, method=self.method, reach=SESSION_REACH)

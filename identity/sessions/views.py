@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from identity.core.pages import identity_page
 from identity.sessions import services
 from identity.sessions.forms import ThrottledAuthenticationForm
 from identity.sessions.models import EndReason, UserSession
@@ -49,6 +50,7 @@ class LogoutView(auth_views.LogoutView):
     template_name = "identity/sessions/logged_out.html"
 
 
+@identity_page
 @never_cache
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
@@ -64,6 +66,7 @@ def security(request: HttpRequest) -> HttpResponse:
     )
 
 
+@identity_page
 @require_POST
 @login_required
 def end_one(request: HttpRequest, sid: str) -> HttpResponseRedirect:
@@ -76,6 +79,7 @@ def end_one(request: HttpRequest, sid: str) -> HttpResponseRedirect:
     return redirect(reverse("identity:security"))
 
 
+@identity_page
 @require_POST
 @login_required
 def end_everywhere(request: HttpRequest) -> HttpResponseRedirect:

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from identity.conf import identity_settings
 from identity.core.authenticators import AuthResult, BearerAuthenticator
+from identity.core.reach import PERSONAL_TOKEN_REACH
 from identity.exceptions import InvalidToken
 from identity.tokens import services
 
@@ -24,4 +25,4 @@ class TokenAuthenticator(BearerAuthenticator):
                 return None  # a JWT or another mechanism's bearer token
             raise InvalidToken(services.INVALID, scheme="bearer")
         resolved = services.resolve(credentials, request)
-        return AuthResult(user=resolved.user, method=self.method, auth=resolved, csrf_exempt=True)
+        return AuthResult(user=resolved.user, method=self.method, reach=PERSONAL_TOKEN_REACH, auth=resolved)

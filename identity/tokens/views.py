@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from identity.conf import identity_settings
 from identity.contrib.rest_framework.views import IdentityAPIView
 from identity.core.credentials import body, password_sign_in, text_field
+from identity.core.pages import identity_page
 from identity.exceptions import InvalidRequest, NotAuthenticated
 from identity.sessions.services import current_sid
 from identity.sessions.views import security
@@ -54,6 +55,7 @@ class TokenView(IdentityAPIView):
         return Response(status=204)
 
 
+@identity_page
 @require_POST
 @login_required
 def create_from_security_page(request: HttpRequest) -> HttpResponse:
@@ -64,6 +66,7 @@ def create_from_security_page(request: HttpRequest) -> HttpResponse:
     return security(request)
 
 
+@identity_page
 @require_POST
 @login_required
 def revoke_from_security_page(request: HttpRequest, pk: int) -> HttpResponseRedirect:

@@ -223,7 +223,9 @@ def test_a_basic_authorization_header_is_not_a_single_sign_on_session(app_servic
 
     header = "Basic " + base64.b64encode(b"alice:alice-pass").decode()
     response = Client().get(login_url(), HTTP_AUTHORIZATION=header)
-    assert response.status_code == 200 and b'name="password"' in response.content
+    # identity's pages take only a browser session: refused before any password check
+    assert response.status_code == 403 and response.json()["error"] == "credential_not_accepted"
+    assert not ServiceTicket.objects.exists()
 
 
 def test_another_user_signing_in_ends_the_previous_users_session(app_service: Any, browser: Client, bob: Any) -> None:

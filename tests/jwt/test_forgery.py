@@ -27,6 +27,7 @@ ISS = "http://testserver"
 def claims(**overrides: Any) -> dict[str, Any]:
     now = int(time.time())
     base = {"iss": ISS, "sub": "1", "aud": ISS, "exp": now + 300, "iat": now, "jti": "j-" + str(now), "scope": "api"}
+    base["client_id"] = "identity"  # first party, as /api/auth/jwt/ issues them
     base.update(overrides)
     return {k: v for k, v in base.items() if v is not None}
 

@@ -53,10 +53,10 @@ def test_the_sid_denial_covers_tokens_nobody_recorded(alice: Any) -> None:
 
     browser, _ = browser_pair()
     row = UserSession.objects.get()
-    token, _ = issue_access_token(alice, client_id="some-oauth-client", scope="read", sid=row.sid)
-    assert whoami(token).status_code == 200
+    token, _ = issue_access_token(alice, client_id="some-oauth-client", scope="profile", sid=row.sid)
+    assert whoami(token, "/api/scoped/").status_code == 200  # an OAuth token: on a view that takes its scope
     services.end_session(row, EndReason.ADMIN)
-    assert whoami(token).status_code == 401
+    assert whoami(token, "/api/scoped/").status_code == 401
 
 
 def test_sign_out_everywhere_ends_every_sessions_jwts(alice: Any) -> None:

@@ -50,9 +50,11 @@ def test_code_exchange_issues_jwt_access_id_and_refresh_tokens(browser: DjangoCl
     assert {"auth_time", "at_hash", "exp", "iat", "iss", "jti"} <= set(id_claims)
     assert None not in id_claims.values()
     assert OAuthRefreshToken.objects.filter(grant__client=client).count() == 1
-    # The JWT works on the site's APIs like any other access JWT.
-    who = DjangoClient().get("/api/whoami/", HTTP_AUTHORIZATION=f"Bearer {body['access_token']}")
+    # The JWT works on the site's APIs that declare a scope it holds, and on no other.
+    who = DjangoClient().get("/api/scoped/", HTTP_AUTHORIZATION=f"Bearer {body['access_token']}")
     assert who.status_code == 200 and who.json()["method"] == "jwt"
+    refused = DjangoClient().get("/api/whoami/", HTTP_AUTHORIZATION=f"Bearer {body['access_token']}")
+    assert refused.status_code == 403 and 'error="insufficient_scope"' in refused["WWW-Authenticate"]
 
 
 def test_code_is_single_use_and_a_replay_revokes_what_it_issued(
@@ -305,21 +307,25 @@ def test_opaque_access_tokens_authenticate_api_requests(
     browser: DjangoClient, make_client: Any, django_assert_max_num_queries: Any
 ) -> None:
     client, secret = make_client(access_token_format="opaque")
-    code, verifier = get_code(browser)
+    code, verifier = get_code(browser, scope="openid profile")
     token = exchange(DjangoClient(), code, verifier, secret).json()["access_token"]
     api = DjangoClient()
     with django_assert_max_num_queries(1):
-        who = api.get("/plain/whoami/", HTTP_AUTHORIZATION=f"Bearer {token}")
+        who = api.get("/plain/scoped/", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert who.json() == {"user": "alice", "method": "oauth2"}
-    assert api.get("/api/whoami/", HTTP_AUTHORIZATION=f"Bearer {token}").json()["user"] == "alice"
+    assert api.get("/api/scoped/", HTTP_AUTHORIZATION=f"Bearer {token}").json()["user"] == "alice"
+    # Views that declare no scope take first-party credentials only.
+    for path in ("/plain/whoami/", "/api/whoami/"):
+        refused = api.get(path, HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert refused.status_code == 403 and refused.json()["error"] == "insufficient_scope"
     client.is_active = False
     client.save()
-    refused = api.get("/api/whoami/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    refused = api.get("/api/scoped/", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert refused.status_code == 401 and 'error="invalid_token"' in refused["WWW-Authenticate"]
     client.is_active = True
     client.save()
     form_post(DjangoClient(), "/oauth/revoke/", {"token": token}, HTTP_AUTHORIZATION=basic("example", secret))
-    assert api.get("/api/whoami/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+    assert api.get("/api/scoped/", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
 
 
 @pytest.mark.parametrize("mode", ["token", "database"])
@@ -335,8 +341,9 @@ def test_client_credentials_tokens_never_pass_for_a_user(settings: Any, make_cli
     token = form_post(
         DjangoClient(), "/oauth/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=basic("1", secret)
     ).json()["access_token"]
+    # A view for users only (the default) refuses it, whatever JWT_USER says: never user 1.
     who = DjangoClient().get("/api/whoami/", HTTP_AUTHORIZATION=f"Bearer {token}")
-    if mode == "database":  # "client:1" is no user's primary key: refused, never a 500 or user 1
-        assert who.status_code == 401
-    else:  # a machine caller: authenticated as its own subject, with no user's rights
-        assert who.status_code == 200 and who.json()["user"] == "client:1"
+    assert who.status_code == 403 and who.json()["error"] == "insufficient_scope"
+    # A view that takes machine callers with its scope sees the client, never a user.
+    reports = DjangoClient().get("/api/reports/", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert reports.status_code == 200 and reports.json()["user"] == "client:1"

@@ -29,6 +29,7 @@ from identity.cas.params import BadParameter, flag, single
 from identity.cas.registry import MAX_SERVICE_LENGTH, RegisteredService, find_redirectable, parse_url, with_query
 from identity.cas.views.common import cas_endpoint
 from identity.core.authenticators import get_auth_method
+from identity.core.pages import identity_page
 from identity.sessions.models import UserSession
 from identity.sessions.services import current_sid
 from identity.sessions.views import LoginView
@@ -141,6 +142,7 @@ class CredentialsView(LoginView):
         return _grant(self.request, params, row, primary=True)
 
 
+@identity_page
 @cas_endpoint
 @require_http_methods(["GET", "POST"])
 def login(request: HttpRequest) -> HttpResponse:
@@ -180,6 +182,7 @@ def login(request: HttpRequest) -> HttpResponse:
     return _grant(request, params, row, primary=False)
 
 
+@identity_page
 @cas_endpoint
 @require_http_methods(["GET", "POST"])
 def logout(request: HttpRequest) -> HttpResponse:

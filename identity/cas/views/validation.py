@@ -24,6 +24,7 @@ from identity.cas.params import MAX_TICKET_LENGTH, BadParameter, flag, required,
 from identity.cas.registry import MAX_SERVICE_LENGTH
 from identity.cas.views.common import cas_endpoint
 from identity.conf import identity_settings
+from identity.core.middleware import reads_authorization
 
 log = logging.getLogger("identity.cas")
 
@@ -87,6 +88,7 @@ def _service_validate(request: HttpRequest, *, accept_proxy: bool, release: bool
 
 
 def _validation_view(*, accept_proxy: bool, release: bool) -> Callable[[HttpRequest], HttpResponse]:
+    @reads_authorization
     @csrf_exempt
     @cas_endpoint
     @require_http_methods(["GET", "POST"])
@@ -102,6 +104,7 @@ p3_service_validate = _validation_view(accept_proxy=False, release=True)  # §2.
 p3_proxy_validate = _validation_view(accept_proxy=True, release=True)  # §2.9
 
 
+@reads_authorization
 @csrf_exempt
 @cas_endpoint
 @require_http_methods(["GET", "POST"])
@@ -124,6 +127,7 @@ def validate(request: HttpRequest) -> HttpResponse:
     return responses.validate_answer(row.user.get_username())
 
 
+@reads_authorization
 @csrf_exempt
 @cas_endpoint
 @require_http_methods(["GET", "POST"])
@@ -157,6 +161,7 @@ def proxy(request: HttpRequest) -> HttpResponse:
         return responses.proxy_failure(failure.code, failure.description, fmt)
 
 
+@reads_authorization
 @csrf_exempt
 @cas_endpoint
 @require_POST

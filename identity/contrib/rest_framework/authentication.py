@@ -1,10 +1,13 @@
-"""DRF glue: one authentication class running identity's core (the only module importing DRF,
-with the exception handler beside it).
+"""DRF glue: one authentication class running identity's core (the only modules importing DRF
+are this package's).
 
 Put ``IdentityAuthentication`` alone in ``DEFAULT_AUTHENTICATION_CLASSES``: it runs every
-enabled mechanism, enforces CSRF for session-authenticated requests as DRF's own
-``SessionAuthentication`` does, and gives DRF one ``WWW-Authenticate`` value holding a
-challenge per enabled scheme, so anonymous requests get 401, not 403.
+enabled mechanism, holds the credential to what the view declares (:mod:`identity.core.reach`:
+first-party credentials by default, OAuth tokens only with the scopes a
+:class:`~identity.contrib.rest_framework.permissions.RequireScopes` permission names), enforces
+CSRF where a browser sends the credential by itself (the session, a JWT cookie, Basic from a
+browser), and gives DRF one ``WWW-Authenticate`` value holding a challenge per enabled scheme,
+so anonymous requests get 401, not 403.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, CSRFCheck
 from rest_framework.request import Request
 
+from identity.core import reach
 from identity.core.authenticators import authenticate, challenge_header
 from identity.exceptions import IdentityError, Throttled
 
@@ -49,6 +53,30 @@ def enforce_csrf(request: HttpRequest) -> None:
         raise IdentityAPIException(CSRFFailed(f"CSRF check failed: {reason}"))
 
 
+def view_declaration(request: Request) -> reach.Accepts:
+    """What the DRF view handling ``request`` accepts: its ``identity_accepts`` attribute, else
+    what its permission classes declare (instance attributes, so ``as_view(permission_classes=…)``
+    counts)."""
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    if view is None:
+        return reach.DEFAULT
+    declared = getattr(view, "identity_accepts", None)
+    if isinstance(declared, reach.Accepts):
+        return declared
+    classes = getattr(view, "permission_classes", ())
+    hit = _by_permissions.get(id(classes))
+    if hit is not None and hit[0] is classes:
+        return hit[1]
+    found = reach.from_permissions(classes)
+    # Keyed by the list object (a class attribute or as_view()'s initkwargs: a handful, kept
+    # alive here so their ids are never reused), so a request pays a dictionary lookup.
+    _by_permissions[id(classes)] = (classes, found)
+    return found
+
+
+_by_permissions: dict[int, tuple[Any, reach.Accepts]] = {}
+
+
 class IdentityAuthentication(BaseAuthentication):
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
         django_request: HttpRequest = request._request
@@ -58,7 +86,10 @@ class IdentityAuthentication(BaseAuthentication):
             raise IdentityAPIException(exc) from None
         if result is None:
             return None
-        if result.method == "session" or result.cookie:
+        problem = reach.refusal(result.reach, view_declaration(request))
+        if problem is not None:
+            raise IdentityAPIException(problem)
+        if reach.needs_csrf(result.reach, django_request):
             enforce_csrf(django_request)
         return result.user, result.auth
 

@@ -29,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from oauthlib.oauth2.rfc6749 import errors
 
 from identity.conf import identity_settings
+from identity.core.pages import identity_page
 from identity.oauth2 import protocol
 from identity.oauth2.consent import needs_consent, remember_consent
 from identity.oauth2.hints import id_token_hint_subject
@@ -66,6 +67,7 @@ class Refused(Exception):
         self.description = description
 
 
+@identity_page
 @csrf_exempt
 @provider_view
 def authorize(request: HttpRequest) -> HttpResponse:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from identity.conf import identity_settings
+from identity.core.pages import identity_page
 from identity.oauth2 import consent
 from identity.oauth2.models import Client, Consent, Grant
 
@@ -38,6 +39,7 @@ def security_section(request: HttpRequest) -> dict[str, Any] | None:
     return {"template": "identity/oauth2/connected_apps.html", "apps": connected_apps(request.user)}
 
 
+@identity_page
 @require_POST
 @login_required
 def disconnect(request: HttpRequest, client_id: str) -> HttpResponseRedirect:

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from identity.conf import identity_settings
+from identity.core.pages import identity_page
 from identity.exceptions import Throttled
 from identity.oauth2 import protocol, throttles, user_codes
 from identity.oauth2.models import DeviceAuthorization, DeviceStatus
@@ -34,6 +35,7 @@ def _page(request: HttpRequest, status: int = 200, **context: object) -> HttpRes
     return protocol.protect_page(render(request, TEMPLATE, context, status=status))
 
 
+@identity_page
 @provider_view
 @login_required
 def device(request: HttpRequest) -> HttpResponse:

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from oauthlib.common import add_params_to_uri
 
+from identity.core.pages import identity_page
 from identity.oauth2 import protocol
 from identity.oauth2.claims import subject
 from identity.oauth2.hints import verified_id_token
@@ -42,6 +43,7 @@ def _hint_audience(hint: str) -> str | None:
     return aud if isinstance(aud, str) else None
 
 
+@identity_page
 @csrf_exempt
 @provider_view
 def end_session(request: HttpRequest) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from identity.core import challenges
+from identity.core.middleware import reads_authorization
 from identity.oauth2 import claims, lookup
 from identity.oauth2.views.guards import provider_view
 
@@ -41,6 +42,7 @@ def _presented_token(request: HttpRequest) -> tuple[str | None, str | None]:
     return posted, None
 
 
+@reads_authorization  # an OAuth protected resource that reads its own token (RFC 6750 §2)
 @csrf_exempt
 @never_cache
 @provider_view
