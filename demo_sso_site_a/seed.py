@@ -99,7 +99,7 @@ def seed_oauth_clients(report: Report) -> None:
         redirect_uris=f"{site_b}/accounts/oidc/callback/",
         post_logout_redirect_uris=f"{site_b}/",
         backchannel_logout_uri=f"{site_b}/accounts/oidc/backchannel-logout/",
-        scopes="openid profile email",
+        scopes="openid profile email revenue:read",
         trusted=True,
         require_pkce=True,
     )

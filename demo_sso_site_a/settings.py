@@ -94,6 +94,14 @@ IDENTITY = {
     "SITE_NAME": "Portal",
     "ISSUER": SITE_URL,  # every JWT site A signs carries iss = its base URL
     "JWT_AUDIENCE": "demo-api",  # the API audience both sites accept
+    # The scopes clients may be allowed. revenue:read is the demo APIs' own scope: an OAuth
+    # access token reaches /api/revenue/ on either site only if it holds it.
+    "OAUTH2_SCOPES": {
+        "openid": "Sign you in with your account",
+        "profile": "See your name and username",
+        "email": "See your email address",
+        "revenue:read": "See the company's revenue figures",
+    },
     # Demo only: a fixed key-encryption key so the demo's signing keys survive restarts.
     "JWT_KEY_ENCRYPTION_KEYS": [
         os.environ.get("SITE_A_JWT_KEK", "demo-site-a-key-encryption-key-change-me-0123456789")

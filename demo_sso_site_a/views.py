@@ -11,7 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from demo_sso_site_a.revenue import REVENUE
+from identity.contrib.rest_framework.permissions import RequireScopes
 from identity.core.authenticators import get_auth_method
+from identity.core.reach import describe_caller
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -26,9 +28,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 class RevenueView(APIView):
-    """``GET /api/revenue/``: the demo figures, for any authenticated user, by any mechanism."""
+    """``GET /api/revenue/``: the demo figures. First-party credentials, and OAuth access tokens
+    holding ``revenue:read`` (a user's, or a ``client_credentials`` token acting for a client)."""
+
+    permission_classes = [RequireScopes("revenue:read", clients=True)]
 
     def get(self, request: Request) -> Response:
-        return Response(
-            {**REVENUE, "user": request.user.get_username(), "authenticated_by": request._request.auth_method}
-        )
+        return Response({**REVENUE, **describe_caller(request._request)})

@@ -113,6 +113,8 @@ IDENTITY = {
     "OIDC_RP_DISCOVERY_URL": f"{SITE_A_URL}/.well-known/openid-configuration",
     "OIDC_RP_CLIENT_ID": os.environ.get("SITE_B_OIDC_CLIENT_ID", "demo-site-b"),
     "OIDC_RP_CLIENT_SECRET": os.environ.get("SITE_B_OIDC_CLIENT_SECRET", "demo-site-b-secret"),
+    # revenue:read lets the access token site B receives call /api/revenue/ on site A.
+    "OIDC_RP_SCOPES": "openid profile email revenue:read",
     # CAS: site A's CAS server; the service URL is this site's /accounts/cas/callback/.
     "CLIENT_CAS_SERVER_URL": f"{SITE_A_URL}/cas/",
 }

@@ -11,7 +11,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from demo_sso_site_b.reports import REPORT
+from identity.contrib.rest_framework.permissions import RequireScopes
 from identity.core.authenticators import get_auth_method
+from identity.core.reach import describe_caller
 
 
 @login_required
@@ -30,9 +32,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 class RevenueView(APIView):
-    """``GET /api/revenue/``: the report as JSON for any authenticated caller."""
+    """``GET /api/revenue/``: the report as JSON. Site B's session, site A's first-party access
+    JWTs, and site A's OAuth access JWTs holding ``revenue:read``, all checked offline."""
+
+    permission_classes = [RequireScopes("revenue:read", clients=True)]
 
     def get(self, request: Request) -> Response:
-        return Response(
-            {**REPORT, "user": request.user.get_username(), "authenticated_by": get_auth_method(request._request)}
-        )
+        return Response({**REPORT, **describe_caller(request._request)})

@@ -295,3 +295,15 @@ def get_reach(request: HttpRequest) -> Reach | None:
     """The reach of the credential that authenticated ``request`` (None when anonymous)."""
     outcome = getattr(request, "_identity_outcome", None)
     return getattr(outcome, "reach", None)
+
+
+def describe_caller(request: HttpRequest) -> dict[str, Any]:
+    """Who called, for an API to echo: the user (None when a client acts for itself), the OAuth
+    client holding the token (None for first-party credentials), and the mechanism."""
+    found = get_reach(request)
+    user = getattr(request, "user", None)
+    return {
+        "user": None if found is None or found.acts_for == CLIENT or user is None else user.get_username(),
+        "client": None if found is None or found.first_party else found.client_id,
+        "authenticated_by": found.mechanism if found is not None else None,
+    }

@@ -141,7 +141,8 @@ def test_back_channel_receiver_refuses_bad_logout_tokens(demo_sites: Any) -> Non
 
 def test_site_a_oauth_access_tokens_work_on_site_b_offline(demo_sites: Any) -> None:
     """An access token from site A's token endpoint is an RFC 9068 JWT that site B's API verifies
-    against site A's published keys, like the JWTs of /api/auth/jwt/."""
+    against site A's published keys, like the JWTs of /api/auth/jwt/; it reaches the API only
+    when it holds the API's scope (revenue:read), whichever client holds it."""
     from authlib.integrations.requests_client import OAuth2Session
 
     site_a, site_b = demo_sites
@@ -152,18 +153,30 @@ def test_site_a_oauth_access_tokens_work_on_site_b_offline(demo_sites: Any) -> N
         data={"username": "bob", "password": "bob-demo-pass", "csrfmiddlewaretoken": csrf_token(page.text)},
         timeout=15,
     )
-    oauth = OAuth2Session(
-        "demo-site-b",
-        "demo-site-b-secret",
-        scope="openid profile",
-        redirect_uri=site_b.url + "/accounts/oidc/callback/",
-        code_challenge_method="S256",
-    )
-    verifier = "v" * 64
-    url, _ = oauth.create_authorization_url(site_a.url + "/oauth/authorize/", code_verifier=verifier)
-    location = browser.get(url, allow_redirects=False, timeout=15).headers["Location"]
-    token = oauth.fetch_token(site_a.url + "/oauth/token/", authorization_response=location, code_verifier=verifier)
-    api = requests.get(
-        site_b.url + "/api/revenue/", headers={"Authorization": f"Bearer {token['access_token']}"}, timeout=15
-    )
+
+    def access_token(scope: str) -> str:
+        oauth = OAuth2Session(
+            "demo-site-b",
+            "demo-site-b-secret",
+            scope=scope,
+            redirect_uri=site_b.url + "/accounts/oidc/callback/",
+            code_challenge_method="S256",
+        )
+        verifier = "v" * 64
+        url, _ = oauth.create_authorization_url(site_a.url + "/oauth/authorize/", code_verifier=verifier)
+        location = browser.get(url, allow_redirects=False, timeout=15).headers["Location"]
+        token = oauth.fetch_token(
+            site_a.url + "/oauth/token/", authorization_response=location, code_verifier=verifier
+        )
+        return str(token["access_token"])
+
+    def revenue(token: str) -> requests.Response:
+        return requests.get(site_b.url + "/api/revenue/", headers={"Authorization": f"Bearer {token}"}, timeout=15)
+
+    api = revenue(access_token("openid profile revenue:read"))
     assert api.status_code == 200 and api.json()["authenticated_by"] == "jwt"
+    assert api.json()["user"] == "bob" and api.json()["client"] == "demo-site-b"
+    without_scope = revenue(access_token("openid profile"))
+    assert without_scope.status_code == 403
+    challenge = without_scope.headers["WWW-Authenticate"]
+    assert 'error="insufficient_scope"' in challenge and 'scope="revenue:read"' in challenge
