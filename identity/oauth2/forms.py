@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from identity.conf import identity_settings
 from identity.oauth2 import uris
-from identity.oauth2.models import Client, ClientType, GrantType
+from identity.oauth2.models import RESERVED_CLIENT_ID, Client, ClientType, GrantType, is_reserved_client_id
 from identity.oauth2.validator import USER_SCOPES
 
 MAX_LIFETIME = 86400  # a day: access and ID tokens are meant to be short
@@ -76,6 +76,8 @@ class ClientForm(forms.ModelForm):
         value = self.cleaned_data["client_id"].strip()
         if not value or not value.isascii() or not value.isprintable() or " " in value or ":" in value:
             raise ValidationError("Use printable ASCII without spaces or colons (it travels in Basic credentials).")
+        if is_reserved_client_id(value):
+            raise ValidationError(RESERVED_CLIENT_ID)
         return value
 
     def clean_scopes(self) -> str:
