@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from identity.cas.models import CasService, ProxyGrantingTicket, ServiceTicket
+from identity.core.admin import model_permission
 
 
 @admin.register(CasService)
@@ -20,6 +21,7 @@ class CasServiceAdmin(admin.ModelAdmin):
     search_fields = ["name", "pattern", "description", "slo_url"]
     list_editable = ["enabled"]
     actions = ["enable", "disable"]
+    has_switch_permission = model_permission("change")
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "enabled", "description"]}),
@@ -29,12 +31,14 @@ class CasServiceAdmin(admin.ModelAdmin):
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
 
-    @admin.action(description="Enable selected services")
+    @admin.action(description="Enable selected services", permissions=["switch"])
     def enable(self, request: HttpRequest, queryset: QuerySet[CasService]) -> None:
+        """Needs ``change_casservice``, like ticking "enabled" in the list or on the form."""
         self._set_enabled(request, queryset, True)
 
-    @admin.action(description="Disable selected services (no new tickets, validation fails)")
+    @admin.action(description="Disable selected services (no new tickets, validation fails)", permissions=["switch"])
     def disable(self, request: HttpRequest, queryset: QuerySet[CasService]) -> None:
+        """Needs ``change_casservice``, like unticking "enabled" in the list or on the form."""
         self._set_enabled(request, queryset, False)
 
     def _set_enabled(self, request: HttpRequest, queryset: QuerySet[CasService], value: bool) -> None:

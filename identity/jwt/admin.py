@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html
 
-from identity.core.admin import RecordAdminMixin
+from identity.core.admin import RecordAdminMixin, model_permission
 from identity.jwt import keys
 from identity.jwt.models import DeniedToken, FamilyRevokeReason, RefreshFamily, SigningKey
 from identity.jwt.refresh import revoke_families
@@ -30,6 +30,8 @@ class SigningKeyAdmin(RecordAdminMixin, admin.ModelAdmin):
     search_fields = ["kid"]
     actions = ["rotate_now", "retire_selected"]
     fields = ["kid", "alg", "public_jwk", "created_at", "signs_from", "signs_until", "last_expiry", "retired_at"]
+    has_rotate_permission = model_permission("change")
+    has_retire_permission = model_permission("change")
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # retiring (which destroys the private half) is the way
@@ -38,16 +40,23 @@ class SigningKeyAdmin(RecordAdminMixin, admin.ModelAdmin):
     def state(self, obj: SigningKey) -> str:
         return _badge(obj.state())
 
-    @admin.action(description="Rotate: publish a new key of these algorithms (signs after the JWK Set cache lifetime)")
+    @admin.action(
+        description="Rotate: publish a new key of these algorithms (signs after the JWK Set cache lifetime)",
+        permissions=["rotate"],
+    )
     def rotate_now(self, request: HttpRequest, queryset: QuerySet[SigningKey]) -> None:
+        """Needs ``change_signingkey``: rotation changes which key signs and when the current
+        one stops, even though the new row is added rather than typed in."""
         published = []
         for alg in sorted(set(queryset.values_list("alg", flat=True))):
             published += keys.rotate(alg)
         listed = ", ".join(f"{row.kid} ({row.alg}, signs from {row.signs_from:%H:%M:%S} UTC)" for row in published)
         self.message_user(request, f"Published {listed}.", messages.SUCCESS)
 
-    @admin.action(description="Retire selected keys now (their tokens stop working at once)")
+    @admin.action(description="Retire selected keys now (their tokens stop working at once)", permissions=["retire"])
     def retire_selected(self, request: HttpRequest, queryset: QuerySet[SigningKey]) -> None:
+        """Needs ``change_signingkey``: the key row stays (its public half is history) but it
+        changes state and loses its private half; deleting keys is not offered at all."""
         rows = list(queryset.filter(retired_at__isnull=True))
         for row in rows:
             keys.retire(row)
@@ -62,6 +71,7 @@ class RefreshFamilyAdmin(RecordAdminMixin, admin.ModelAdmin):
     list_select_related = ["user"]
     date_hierarchy = "created_at"
     actions = ["revoke_selected"]
+    has_revoke_permission = model_permission("delete")
     fields = [
         "user",
         "family_id",
@@ -84,8 +94,10 @@ class RefreshFamilyAdmin(RecordAdminMixin, admin.ModelAdmin):
             return _badge("revoked")
         return _badge("active" if obj.expires_at > timezone.now() else "expired")
 
-    @admin.action(description="Revoke selected sign-ins (their access tokens are denylisted)")
+    @admin.action(description="Revoke selected sign-ins (their access tokens are denylisted)", permissions=["revoke"])
     def revoke_selected(self, request: HttpRequest, queryset: QuerySet[RefreshFamily]) -> None:
+        """Needs ``delete_refreshfamily``: deleting a family here revokes it first, so revoking is
+        what that permission already allows, without losing the row."""
         count = revoke_families(queryset, FamilyRevokeReason.ADMIN)
         self.message_user(request, f"Revoked {count} sign-in(s).", messages.SUCCESS)
 

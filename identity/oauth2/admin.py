@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from identity.core.admin import model_permission
 from identity.oauth2 import consent as consent_service
 from identity.oauth2.forms import ClientForm
 from identity.oauth2.models import Client, Consent, DeviceAuthorization, Grant
@@ -90,8 +91,17 @@ class ClientAdmin(admin.ModelAdmin):
     def response_change(self, request: HttpRequest, obj: Client) -> HttpResponse:
         return self._show_new_secret(request, obj) or super().response_change(request, obj)
 
-    @admin.action(description="Rotate secret (the new one is shown once; the old one stops working)")
+    has_rotate_secret_permission = model_permission("change")
+    has_revoke_tokens_permission = model_permission("delete", Grant)
+    has_deactivate_permission = model_permission("change")
+
+    @admin.action(
+        description="Rotate secret (the new one is shown once; the old one stops working)",
+        permissions=["rotate_secret"],
+    )
     def rotate_secret(self, request: HttpRequest, queryset: QuerySet[Client]) -> HttpResponse | None:
+        """Needs ``change_client``: a new secret changes the client, and whoever runs this sees
+        the secret, so it is as powerful as the client itself."""
         issued = []
         for client in queryset:
             if client.is_confidential:
@@ -103,13 +113,18 @@ class ClientAdmin(admin.ModelAdmin):
             return None
         return _secret_page(request, self, issued)
 
-    @admin.action(description="Revoke every token of the selected clients")
+    @admin.action(description="Revoke every token of the selected clients", permissions=["revoke_tokens"])
     def revoke_all_tokens(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
+        """Needs ``delete_grant``, the permission that revokes grants one by one on their own
+        page: this revokes the same rows, selected by client."""
         count = revoke_grants(Grant.objects.filter(client__in=queryset), Reason.ADMIN)
         self.message_user(request, f"Revoked {count} token famil{'y' if count == 1 else 'ies'}.", messages.SUCCESS)
 
-    @admin.action(description="Deactivate (refuses new requests and revokes tokens)")
+    @admin.action(description="Deactivate (refuses new requests and revokes tokens)", permissions=["deactivate"])
     def deactivate(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
+        """Needs ``change_client``, like unticking "active" on the client's page; revoking the
+        tokens of a client that can no longer sign anyone in finishes the job, so it needs no
+        permission of its own."""
         queryset.update(is_active=False)
         revoke_grants(Grant.objects.filter(client__in=queryset), Reason.ADMIN)
         self.message_user(request, "Deactivated.", messages.SUCCESS)
@@ -146,9 +161,11 @@ class GrantAdmin(ReadOnlyAdmin):
     list_select_related = ["client", "user"]
     date_hierarchy = "created_at"
     actions = ["revoke"]
+    has_revoke_permission = model_permission("delete")
 
-    @admin.action(description="Revoke (ends the refresh tokens and access tokens at once)")
+    @admin.action(description="Revoke (ends the refresh tokens and access tokens at once)", permissions=["revoke"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[Grant]) -> None:
+        """Needs ``delete_grant``: revoking ends the grant, the safe form of deleting it."""
         count = revoke_grants(queryset, Reason.ADMIN)
         self.message_user(request, f"Revoked {count}.", messages.SUCCESS)
 
@@ -160,9 +177,11 @@ class ConsentAdmin(ReadOnlyAdmin):
     search_fields = ["user__username", "client__name", "client__client_id"]
     list_select_related = ["client", "user"]
     actions = ["withdraw"]
+    has_withdraw_permission = model_permission("delete")
 
-    @admin.action(description="Withdraw (the app must ask again; its tokens are revoked)")
+    @admin.action(description="Withdraw (the app must ask again; its tokens are revoked)", permissions=["withdraw"])
     def withdraw(self, request: HttpRequest, queryset: QuerySet[Consent]) -> None:
+        """Needs ``delete_consent``: withdrawing deletes the consent (and revokes what it allowed)."""
         for row in list(queryset.select_related("user", "client")):
             consent_service.withdraw(row.user, row.client)
         self.message_user(request, "Withdrawn.", messages.SUCCESS)

@@ -11,9 +11,14 @@ from django.core.exceptions import ValidationError
 
 from identity.conf import identity_settings
 from identity.oauth2 import uris
-from identity.oauth2.models import Client, ClientType, GrantType
+from identity.oauth2.models import RESERVED_CLIENT_ID, Client, ClientType, GrantType, is_reserved_client_id
+from identity.oauth2.validator import USER_SCOPES
 
 MAX_LIFETIME = 86400  # a day: access and ID tokens are meant to be short
+NO_API_SCOPE = (
+    "client_credentials tokens act for the client, not a user: give it at least one scope that is not "
+    "openid/profile/email, e.g. an API scope such as revenue:read"
+)
 
 
 def scope_choices() -> list[tuple[str, str]]:
@@ -71,6 +76,8 @@ class ClientForm(forms.ModelForm):
         value = self.cleaned_data["client_id"].strip()
         if not value or not value.isascii() or not value.isprintable() or " " in value or ":" in value:
             raise ValidationError("Use printable ASCII without spaces or colons (it travels in Basic credentials).")
+        if is_reserved_client_id(value):
+            raise ValidationError(RESERVED_CLIENT_ID)
         return value
 
     def clean_scopes(self) -> str:
@@ -121,6 +128,11 @@ class ClientForm(forms.ModelForm):
             self.add_error("grant_types", "A public client cannot use client credentials: it has no secret.")
         if GrantType.REFRESH_TOKEN in grants and not grants & {GrantType.AUTHORIZATION_CODE, GrantType.DEVICE_CODE}:
             self.add_error("grant_types", "Refresh tokens come from the authorization code or device grant.")
+        api_scopes = set(data.get("scopes", "").split()) - USER_SCOPES
+        if GrantType.CLIENT_CREDENTIALS in grants and "scopes" in data and not api_scopes:
+            # The validator refuses user scopes in a client-credentials request and leaves them
+            # out of its default, so such a client would get tokens that reach nothing.
+            self.add_error("scopes", NO_API_SCOPE)
         if public:
             data["require_pkce"] = True
         return data

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,20 @@ class TokenFormat(models.TextChoices):
     DEFAULT = "", _("site default")
     JWT = "jwt", _("JWT (RFC 9068, verified offline)")
     OPAQUE = "opaque", _("opaque (looked up on each use)")
+
+
+# First-party JWTs (identity.jwt) carry ``client_id: identity`` and the core treats that value as
+# "first party", so no OAuth client may take it, in any letter case. It lives here for now and
+# will move to a module the core and every mechanism share.
+FIRST_PARTY_CLIENT_ID = "identity"
+RESERVED_CLIENT_ID = (
+    f'The client ID "{FIRST_PARTY_CLIENT_ID}" is reserved: first-party tokens carry it, '
+    "so an OAuth client that took it would pass for the site itself."
+)
+
+
+def is_reserved_client_id(client_id: str) -> bool:
+    return client_id.strip().casefold() == FIRST_PARTY_CLIENT_ID
 
 
 def new_client_id() -> str:
@@ -100,6 +115,11 @@ class Client(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.client_id})"
+
+    def clean(self) -> None:
+        """Refuse the reserved first-party client_id wherever a form or ``full_clean()`` runs."""
+        if is_reserved_client_id(self.client_id or ""):
+            raise ValidationError({"client_id": RESERVED_CLIENT_ID})
 
     # --- secrets ---------------------------------------------------------------------------
     @property

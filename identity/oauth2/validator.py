@@ -39,6 +39,7 @@ from identity.oauth2.models import (
     Grant,
     GrantType,
     OAuthRefreshToken,
+    is_reserved_client_id,
 )
 from identity.oauth2.revocation import Reason
 
@@ -62,7 +63,9 @@ def basic_credentials(request: OAuthRequest) -> tuple[str, str] | None:
 
 
 def find_client(client_id: str | None) -> Client | None:
-    if not client_id or len(client_id) > 100:
+    """The active client ``client_id`` names; never one holding the reserved first-party id,
+    however the row came to exist (the form refuses it, a data migration or the shell may not)."""
+    if not client_id or len(client_id) > 100 or is_reserved_client_id(client_id):
         return None
     return Client.objects.filter(client_id=client_id, is_active=True).first()
 

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 
+from identity.core.admin import model_permission
 from identity.sessions import services
 from identity.sessions.models import EndReason, UserSession
 
@@ -65,8 +66,9 @@ class UserSessionAdmin(admin.ModelAdmin):
 
     @admin.action(description="End selected sessions (signs the user out there)", permissions=["end"])
     def end_selected(self, request: HttpRequest, queryset: QuerySet[UserSession]) -> None:
+        """Needs ``delete_usersession``: ending is the way a session is deleted here (delete
+        itself is refused because it would skip the sign-out signals), never *view*."""
         ended = services.end_sessions(queryset.filter(ended_at__isnull=True).select_related("user"), EndReason.ADMIN)
         self.message_user(request, f"Ended {ended} session(s).", messages.SUCCESS)
 
-    def has_end_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("identity.view_usersession") and request.user.is_staff
+    has_end_permission = model_permission("delete")

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client as DjangoClient
 from django.test import override_settings
 
+from identity.conf import DEFAULTS
 from identity.oauth2 import secrets, uris
 from identity.oauth2.forms import ClientForm
 from identity.oauth2.models import Client, ClientType, GrantType
@@ -186,7 +187,9 @@ def test_admin_rotate_secret_action(admin_browser: DjangoClient, app: Any) -> No
     assert new != old and client.check_secret(new) and not client.check_secret(old)
 
 
-def test_management_command_creates_lists_and_rotates() -> None:
+def test_management_command_creates_lists_and_rotates(settings: Any) -> None:
+    scopes = {**DEFAULTS["OAUTH2_SCOPES"], "reports:read": "Read reports"}
+    settings.IDENTITY = {**settings.IDENTITY, "OAUTH2_SCOPES": scopes}
     out = StringIO()
     call_command(
         "identity_oauth_client",
@@ -211,7 +214,7 @@ def test_management_command_creates_lists_and_rotates() -> None:
     out = StringIO()
     call_command(
         "identity_oauth_client", "create", "--name", "Svc", "--client-id", "svc", "--grant", "client_credentials",
-        "--scope", "openid", stdout=out,
+        "--scope", "reports:read", stdout=out,
     )  # fmt: skip
     secret = out.getvalue().split("client_secret: ")[1].split()[0]
     assert Client.objects.get(client_id="svc").check_secret(secret)
