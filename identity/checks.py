@@ -19,6 +19,7 @@ from identity.tokens import checks as token_checks
 CHECKS = [
     (core_checks.check_settings, ()),
     (core_checks.check_middleware, ()),
+    (core_checks.check_throttle_fallback, ()),
     (session_checks.check_session_engine, ()),
     (session_checks.check_cookies, (Tags.security,)),
     (basic_checks.check_throttle_cache, ()),

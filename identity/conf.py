@@ -56,6 +56,11 @@ DEFAULTS: dict[str, Any] = {
     # owner out by failing on purpose: they only lock out themselves.
     "THROTTLE_FAILURES_PER_USERNAME": 20,
     "THROTTLE_KNOWN_CLIENT_DAYS": 30,
+    # While THROTTLE_CACHE cannot be reached (it raises, or django-redis with IGNORE_EXCEPTIONS
+    # answers None), count failures in each process instead: same limits and windows, per
+    # worker, logged once. Applies to the OAuth throttles too. False: a down cache makes every
+    # password check a 500, or with IGNORE_EXCEPTIONS silently stops throttling (identity.W004).
+    "THROTTLE_LOCAL_FALLBACK": True,
     # --- session index -------------------------------------------------------------------
     # last_seen, IP and device of a session are written at most once per this many seconds.
     "SESSION_LAST_SEEN_INTERVAL": 60,

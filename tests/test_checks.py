@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.checks import run_checks
 from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.test import override_settings
 
 REDIS_CACHE = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}
@@ -106,6 +107,26 @@ def test_per_process_throttle_cache_warns_in_production() -> None:
     with override_settings(SILENCED_SYSTEM_CHECKS=[]):
         assert "identity.W201" in ids(DEBUG=False)
         assert "identity.W201" not in ids(DEBUG=False, IDENTITY={"THROTTLE_CACHE": "redis"})
+
+
+def test_throttle_cache_ignoring_errors_without_the_fallback_warns() -> None:
+    tolerant = {**settings.CACHES, "throttle": {**REDIS_CACHE, "OPTIONS": {"IGNORE_EXCEPTIONS": True}}}
+    off = {"THROTTLE_CACHE": "throttle", "THROTTLE_LOCAL_FALLBACK": False}
+    assert "identity.W004" in ids(CACHES=tolerant, IDENTITY=off)
+    assert "identity.W004" not in ids(CACHES=tolerant, IDENTITY={**off, "THROTTLE_LOCAL_FALLBACK": True})
+    strict = {**settings.CACHES, "throttle": REDIS_CACHE}
+    assert "identity.W004" not in ids(CACHES=strict, IDENTITY=off)  # a down Redis is a 500, not silence
+    # django-redis's global setting counts too, unless the cache's OPTIONS say otherwise.
+    assert "identity.W004" in ids(CACHES=strict, IDENTITY=off, DJANGO_REDIS_IGNORE_EXCEPTIONS=True)
+    explicit = {**settings.CACHES, "throttle": {**REDIS_CACHE, "OPTIONS": {"IGNORE_EXCEPTIONS": False}}}
+    assert "identity.W004" not in ids(CACHES=explicit, IDENTITY=off, DJANGO_REDIS_IGNORE_EXCEPTIONS=True)
+
+
+def test_the_throttle_fallback_check_is_registered_with_manage_py_check() -> None:
+    tolerant = {**settings.CACHES, "throttle": {**REDIS_CACHE, "OPTIONS": {"IGNORE_EXCEPTIONS": True}}}
+    identity = {**settings.IDENTITY, "THROTTLE_CACHE": "throttle", "THROTTLE_LOCAL_FALLBACK": False}
+    with override_settings(CACHES=tolerant, IDENTITY=identity), pytest.raises(SystemCheckError, match="identity.W004"):
+        call_command("check", "--fail-level", "WARNING")
 
 
 def test_realm_must_be_printable() -> None:

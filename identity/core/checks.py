@@ -81,3 +81,28 @@ def missing_cache(setting: str, check_id: str, hint: str) -> list[Any]:
     if alias and alias not in settings.CACHES:
         return [Error(f"IDENTITY[{setting!r}] is {alias!r}, which is not in CACHES.", hint=hint, id=check_id)]
     return []
+
+
+def check_throttle_fallback(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """Throttling that would silently stop: django-redis hides a lost Redis under IGNORE_EXCEPTIONS
+    (every count answers None) and nothing counts in its place."""
+    alias = identity_settings.THROTTLE_CACHE
+    config = settings.CACHES.get(alias) if isinstance(alias, str) else None
+    if identity_settings.THROTTLE_LOCAL_FALLBACK or not isinstance(config, dict):
+        return []  # a missing alias is identity.E201's to report
+    if not str(config.get("BACKEND", "")).startswith("django_redis."):
+        return []
+    # django-redis's own precedence: the cache's OPTIONS, then the global setting.
+    options = config.get("OPTIONS") or {}
+    if not options.get("IGNORE_EXCEPTIONS", getattr(settings, "DJANGO_REDIS_IGNORE_EXCEPTIONS", False)):
+        return []
+    return [
+        Warning(
+            f"Password throttling counts failures in CACHES[{alias!r}], which ignores Redis errors "
+            "(IGNORE_EXCEPTIONS), and IDENTITY['THROTTLE_LOCAL_FALLBACK'] is off: while Redis is unreachable "
+            "no failure is counted and throttling silently stops.",
+            hint="Set IDENTITY['THROTTLE_LOCAL_FALLBACK'] = True: failures are then counted per process while "
+            "Redis is down.",
+            id="identity.W004",
+        )
+    ]

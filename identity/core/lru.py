@@ -1,7 +1,7 @@
 """A small bounded, expiring, thread-safe in-process cache (LRU order).
 
-Used for verdicts that are safe to lose and cheap to recompute, never for anything that must be
-consistent across workers."""
+Used for verdicts that are safe to lose and cheap to recompute, and for the throttles' counters
+while their shared cache is down; never for anything that must be consistent across workers."""
 
 from __future__ import annotations
 
@@ -38,6 +38,20 @@ class ExpiringLRU(Generic[V]):
             self._data.move_to_end(key)
             while len(self._data) > self.maxsize:
                 self._data.popitem(last=False)
+
+    def incr(self: ExpiringLRU[int], key: str, ttl: float) -> int:
+        """Add one to the count under ``key`` and return it. A new count lives ``ttl`` seconds; an
+        existing one keeps its expiry, so a fixed window is never stretched by the hits in it."""
+        now = time.monotonic()
+        with self._lock:
+            item = self._data.get(key)
+            expires, value = (now + ttl, 0) if item is None or item[0] <= now else item
+            value += 1
+            self._data[key] = (expires, value)
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+        return value
 
     def pop(self, key: str) -> None:
         with self._lock:

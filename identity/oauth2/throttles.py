@@ -5,7 +5,9 @@ shared by every worker) in fixed windows of ``THROTTLE_WINDOW`` seconds:
 * failed client authentications per IP: guessing client secrets (RFC 6749 §10.10);
 * wrong user codes per IP on the device page: user codes are short (RFC 8628 §5.1).
 
-Each counter expires with its window, so nobody is locked out for longer.
+Each counter expires with its window, so nobody is locked out for longer. The counts go through
+the password throttles' :data:`~identity.core.throttling.counters`, so while the shared cache is
+down they fall back to each process the same way.
 """
 
 from __future__ import annotations
@@ -13,19 +15,15 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from django.core.cache import BaseCache, caches
 from django.http import HttpRequest
 
 from identity.conf import identity_settings
 from identity.core.crypto import keyed_hash
 from identity.core.net import client_ip
+from identity.core.throttling import counters
 from identity.exceptions import Throttled
 
 PREFIX = "identity:oauth2:thr"
-
-
-def _cache() -> BaseCache:
-    return caches[identity_settings.THROTTLE_CACHE]
 
 
 @dataclass(frozen=True)
@@ -48,16 +46,11 @@ class Limit:
 
     def check(self) -> None:
         """Raise :class:`Throttled` once the limit has been reached in this window."""
-        if int(_cache().get(self.key) or 0) >= self.limit:
+        if counters.read([self.key])[self.key] >= self.limit:
             raise Throttled(self.retry_after, "Too many requests. Try again later.")
 
     def hit(self) -> None:
-        cache = _cache()
-        cache.add(self.key, 0, self.window + 1)
-        try:
-            cache.incr(self.key)
-        except ValueError:  # expired between add and incr
-            cache.set(self.key, 1, self.window + 1)
+        counters.count([self.key], self.window + 1)
 
 
 def token_requests(request: HttpRequest, client_id: str) -> Limit:
