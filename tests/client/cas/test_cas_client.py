@@ -116,6 +116,47 @@ def test_a_ticket_this_browser_did_not_ask_for_is_not_used(cas_client_site: Any,
     assert victim.get("/plain/whoami/").json()["user"] is None
 
 
+def test_an_attackers_ticket_does_not_finish_the_victims_pending_sign_in(
+    cas_client_site: Any, alice: Any, bob: Any
+) -> None:
+    """Login CSRF with a sign-in pending (issue 9): the victim started a sign-in and has not
+    finished it; the attacker signs in as himself, keeps the redirect back with his ticket and
+    makes the victim's browser load it. She must not end up signed in as him."""
+    attacker_rp, attacker_idp = Client(), Client()
+    start = attacker_rp.get("/accounts/login/")
+    back = attacker_idp.post(path_of(start["Location"]), {"username": "bob", "password": "bob-pass"})
+    assert back.status_code == 303
+    ticket_url = back["Location"]
+    victim = Client()
+    assert victim.get("/accounts/login/").status_code == 302  # her own sign-in is pending
+    response = victim.get(path_of(ticket_url))
+    assert victim.get("/plain/whoami/").json()["user"] is None
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"  # starts her own
+    # The same ticket with its state taken out fares no better.
+    ticket = parse_qs(urlsplit(ticket_url).query)["ticket"][0]
+    victim.get(path_of(cas_client_site["callback"] + "?" + urlencode({"ticket": ticket})))
+    assert victim.get("/plain/whoami/").json()["user"] is None
+    assert not CasClientLogin.objects.exists()
+
+
+def test_a_ticket_for_another_pending_sign_in_fails_validation(cas_client_site: Any, alice: Any) -> None:
+    """Two sign-ins started in one browser: each state has its own service URL, so a ticket
+    issued for the first cannot finish the second (the server compares the service exactly)."""
+    rp, idp = Client(), Client()
+    first = rp.get("/accounts/login/")["Location"]
+    second = rp.get("/accounts/login/")["Location"]
+    first_service = parse_qs(urlsplit(first).query)["service"][0]
+    second_service = parse_qs(urlsplit(second).query)["service"][0]
+    assert first_service != second_service
+    back = idp.post(path_of(first), {"username": "alice", "password": "alice-pass"})
+    ticket = parse_qs(urlsplit(back["Location"]).query)["ticket"][0]
+    swapped = second_service + "&" + urlencode({"ticket": ticket})
+    response = rp.get(path_of(swapped))
+    assert response.status_code == 403 and b"Sign-in failed" in response.content
+    assert rp.get("/plain/whoami/").json()["user"] is None
+    assert rp.get(path_of(swapped)).status_code == 302  # its state was used up: single use
+
+
 def test_a_bad_ticket_shows_a_clear_page(cas_client_site: Any, alice: Any) -> None:
     rp = Client()
     rp.get("/accounts/login/")
