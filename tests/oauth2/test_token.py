@@ -340,3 +340,68 @@ def test_client_credentials_tokens_never_pass_for_a_user(settings: Any, make_cli
         assert who.status_code == 401
     else:  # a machine caller: authenticated as its own subject, with no user's rights
         assert who.status_code == 200 and who.json()["user"] == "client:1"
+
+
+@pytest.fixture
+def introspection_case(browser: DjangoClient, app: Any, make_client: Any) -> dict[str, Any]:
+    """Live access tokens of ``example`` (confidential) and of ``spa`` (public), for callers
+    that claim to be one of them."""
+    _, secret = app
+    make_client(client_id="spa", client_type=ClientType.PUBLIC)
+    code, verifier = get_code(browser)
+    example_token = exchange(DjangoClient(), code, verifier, secret).json()["access_token"]
+    code, verifier = get_code(browser, "spa")
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": verifier}
+    spa_token = form_post(DjangoClient(), "/oauth/token/", {**data, "client_id": "spa"}).json()["access_token"]
+    return {"secret": secret, "example": example_token, "spa": spa_token}
+
+
+@pytest.mark.parametrize(
+    ("claimed", "data", "authorization"),
+    [
+        ("spa", {"client_id": "spa", "client_secret": ""}, None),  # an empty secret is no secret
+        ("spa", {"client_id": "spa"}, "Bearer x"),  # not a client authentication at all
+        ("spa", {"client_id": "spa"}, "Bearer junk"),
+        ("spa", {}, basic("spa", "")),  # a public client has nothing to authenticate with
+        ("spa", {"client_id": "spa", "client_secret": "guess"}, None),
+        ("spa", {"client_id": "spa"}, "Basic !!!"),
+        ("spa", {"client_id": "spa"}, "Basic"),
+        ("example", {"client_id": "example", "client_secret": ""}, None),
+        ("example", {"client_id": "example"}, "Bearer x"),
+        ("example", {}, basic("example", "")),
+        ("example", {}, basic("example", "wrong")),
+    ],
+)
+def test_introspection_needs_a_confidential_client_that_authenticates(
+    introspection_case: dict[str, Any], claimed: str, data: dict[str, str], authorization: str | None
+) -> None:
+    """RFC 7662 §2.1: the caller must be authorized to introspect; a client_id proves nothing.
+    Each caller asks about a token of the client it claims to be."""
+    extra = {"HTTP_AUTHORIZATION": authorization} if authorization is not None else {}
+    token = introspection_case[claimed]
+    response = form_post(DjangoClient(), "/oauth/introspect/", {"token": token, **data}, **extra)
+    assert "active" not in response.json(), response.content
+    assert response.status_code == 401 and response.json()["error"] == "invalid_client"
+    assert response["WWW-Authenticate"].startswith("Basic ")
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_introspection_by_an_authenticated_confidential_client_works(introspection_case: dict[str, Any]) -> None:
+    secret, token = introspection_case["secret"], introspection_case["example"]
+    assert _introspect(DjangoClient(), token, secret)["active"] is True  # client_secret_basic
+    posted = form_post(
+        DjangoClient(), "/oauth/introspect/", {"token": token, "client_id": "example", "client_secret": secret}
+    )
+    assert posted.status_code == 200 and posted.json()["active"] is True  # client_secret_post
+
+
+def test_failed_introspection_authentication_is_throttled(settings: Any, introspection_case: dict[str, Any]) -> None:
+    settings.IDENTITY = {**settings.IDENTITY, "OAUTH2_THROTTLE_CLIENT_FAILURES": 3}
+    api, token = DjangoClient(), introspection_case["spa"]
+    for data in ({"client_id": "spa", "client_secret": ""}, {"client_id": "spa"}, {"client_id": "spa"}):
+        response = form_post(api, "/oauth/introspect/", {"token": token, **data}, HTTP_AUTHORIZATION="Bearer x")
+        assert response.status_code == 401
+    blocked = form_post(
+        api, "/oauth/introspect/", {"token": token}, HTTP_AUTHORIZATION=basic("example", introspection_case["secret"])
+    )
+    assert blocked.status_code == 429 and blocked.json()["error"] == "slow_down"
