@@ -5,7 +5,8 @@ questions from the database. Where oauthlib is lax, the stricter rule is added h
 grant classes of :mod:`identity.oauth2.server`:
 
 * client secrets are compared as keyed hashes in constant time; a client may use only one
-  authentication method per request (RFC 6749 §2.3), and public clients may not present one;
+  authentication method per request (RFC 6749 §2.3), and public clients may not present one,
+  so they cannot introspect (RFC 7662 §2.1);
 * codes, refresh tokens and device codes are consumed by one conditional UPDATE after every
   other check passed (:meth:`consume`), so of two parallel exchanges exactly one wins;
 * a replayed code revokes everything issued from it (RFC 6749 §4.1.2), a reused refresh token
@@ -70,6 +71,8 @@ def find_client(client_id: str | None) -> Client | None:
 class RequestValidator(OIDCRequestValidator):
     # --- clients ---------------------------------------------------------------------------
     def client_authentication_required(self, request: OAuthRequest, *args: Any, **kwargs: Any) -> bool:
+        if getattr(request, "identity_client_auth_required", False):
+            return True  # introspection (Server.validate_introspect_request)
         if basic_credentials(request) is not None or request.client_secret is not None:
             return True
         client = find_client(request.client_id)

@@ -4,8 +4,10 @@ and PKCE; a replayed code or a reused refresh token revokes its family; errors i
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client as DjangoClient
@@ -405,3 +407,13 @@ def test_failed_introspection_authentication_is_throttled(settings: Any, introsp
         api, "/oauth/introspect/", {"token": token}, HTTP_AUTHORIZATION=basic("example", introspection_case["secret"])
     )
     assert blocked.status_code == 429 and blocked.json()["error"] == "slow_down"
+
+
+def test_the_server_itself_refuses_introspection_by_a_public_client(introspection_case: dict[str, Any]) -> None:
+    """The rule lives in the validator too, not only in the view's quick check."""
+    from identity.oauth2.server import get_server
+
+    body = urlencode({"token": introspection_case["spa"], "client_id": "spa"})
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    _, answer, status = get_server().create_introspect_response(f"{ISSUER}/oauth/introspect/", "POST", body, headers)
+    assert status == 401 and json.loads(answer)["error"] == "invalid_client"
