@@ -4,6 +4,8 @@ and PKCE; a replayed code or a reused refresh token revokes its family; errors i
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from datetime import timedelta
 from typing import Any
@@ -417,3 +419,62 @@ def test_the_server_itself_refuses_introspection_by_a_public_client(introspectio
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
     _, answer, status = get_server().create_introspect_response(f"{ISSUER}/oauth/introspect/", "POST", body, headers)
     assert status == 401 and json.loads(answer)["error"] == "invalid_client"
+
+
+def _challenge(verifier: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "verifier",
+    [
+        "a" * 42,  # too short
+        "a" * 129,  # too long
+        "a" * 42 + "+",  # outside unreserved: base64's own characters
+        "a" * 42 + "/",
+        "a" * 42 + "=",
+        "a" * 42 + " ",  # white space
+        "a" * 42 + "é",  # not ASCII
+        "a" * 42 + "\u0660",  # a digit, but not an ASCII one
+        "",  # sent empty
+    ],
+)
+def test_a_malformed_code_verifier_is_invalid_request(browser: DjangoClient, app: Any, verifier: str) -> None:
+    """RFC 7636 §4.1: 43-128 characters of [A-Z] [a-z] [0-9] - . _ ~. The client sent the
+    challenge of this very verifier, so only the format check can refuse it; it is refused as
+    a malformed request (RFC 6749 §5.2) before any comparison, and the code is not spent."""
+    _, secret = app
+    code, _ = get_code(browser, code_challenge=_challenge(verifier))
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": verifier}
+    response = form_post(DjangoClient(), "/oauth/token/", data, HTTP_AUTHORIZATION=basic("example", secret))
+    assert "access_token" not in response.json()
+    assert response.status_code == 400 and response.json()["error"] == "invalid_request"
+    assert AuthorizationCode.objects.get().used_at is None and not Grant.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "verifier",
+    [
+        "a" * 43,
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~",
+        ("Az09-._~" * 16)[:128],
+    ],
+)
+def test_a_well_formed_code_verifier_of_43_to_128_characters_works(
+    browser: DjangoClient, app: Any, verifier: str
+) -> None:
+    _, secret = app
+    code, _ = get_code(browser, code_challenge=_challenge(verifier))
+    response = exchange(DjangoClient(), code, verifier, secret)
+    assert response.status_code == 200, response.content
+
+
+def test_a_used_code_with_a_malformed_verifier_is_still_a_replay(browser: DjangoClient, app: Any) -> None:
+    """Presenting a spent code is a replay whatever else is wrong with the request: it revokes
+    what the code issued (RFC 6749 §4.1.2), as with a wrong verifier."""
+    _, secret = app
+    code, verifier = get_code(browser)
+    assert exchange(DjangoClient(), code, verifier, secret).status_code == 200
+    replay = exchange(DjangoClient(), code, "a" * 42 + "+", secret)
+    assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
+    assert Grant.objects.get().revoke_reason == "code_replayed"
