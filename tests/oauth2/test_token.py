@@ -478,3 +478,26 @@ def test_a_used_code_with_a_malformed_verifier_is_still_a_replay(browser: Django
     replay = exchange(DjangoClient(), code, "a" * 42 + "+", secret)
     assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
     assert Grant.objects.get().revoke_reason == "code_replayed"
+
+
+def test_a_repeated_code_verifier_is_invalid_request(browser: DjangoClient, app: Any) -> None:
+    """RFC 6749 §3.2: parameters are sent at most once; two verifiers are never compared."""
+    _, secret = app
+    code, verifier = get_code(browser)
+    body = urlencode(
+        [
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", "a" * 43),
+            ("code_verifier", verifier),
+        ]
+    )
+    response = DjangoClient().post(
+        "/oauth/token/",
+        body,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_AUTHORIZATION=basic("example", secret),
+    )
+    assert response.status_code == 400 and response.json()["error"] == "invalid_request"
+    assert AuthorizationCode.objects.get().used_at is None
