@@ -197,7 +197,8 @@ DEFAULTS: dict[str, Any] = {
     # CAS client (identity.client.cas): the server's base URL, ending in "/" (e.g.
     # "https://sso.example.com/cas/"); login, p3/serviceValidate and logout are resolved under it.
     "CLIENT_CAS_SERVER_URL": "",
-    # The exact service URL sent to the server (what its registry must accept). None: this site's
+    # The service URL sent to the server; each sign-in appends its own "state" query parameter,
+    # so the server's registry must accept it as a prefix. None: this site's
     # /accounts/cas/callback/ built from the request (set it behind proxies that rewrite hosts).
     "CLIENT_CAS_SERVICE_URL": None,
     # CAS attribute -> user field copied at every sign-in (users are found by username).

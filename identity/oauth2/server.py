@@ -5,7 +5,8 @@
   here a missing or ``plain`` method is refused (RFC 9700 §2.1.1).
 * Token: authorization code, refresh token, client credentials and device code. No password
   grant (RFC 9700 §2.4). Every grant ends its checks with :meth:`RequestValidator.consume`.
-* Revocation and introspection, with client authentication.
+* Revocation (a public client names itself by ``client_id``, RFC 7009 §2.1) and introspection
+  (client authentication required, RFC 7662 §2.1).
 """
 
 from __future__ import annotations
@@ -104,6 +105,12 @@ class Server(AuthorizationEndpoint, TokenEndpoint, RevocationEndpoint, Introspec
         )
         RevocationEndpoint.__init__(self, validator)
         IntrospectEndpoint.__init__(self, validator)
+
+    def validate_introspect_request(self, request: Any) -> None:
+        """RFC 7662 §2.1: only an authenticated (so confidential) client may introspect; oauthlib
+        would accept a public client's bare ``client_id`` as it does for revocation."""
+        request.identity_client_auth_required = True
+        super().validate_introspect_request(request)
 
 
 @lru_cache(maxsize=1)

@@ -5,18 +5,24 @@ questions from the database. Where oauthlib is lax, the stricter rule is added h
 grant classes of :mod:`identity.oauth2.server`:
 
 * client secrets are compared as keyed hashes in constant time; a client may use only one
-  authentication method per request (RFC 6749 §2.3), and public clients may not present one;
+  authentication method per request (RFC 6749 §2.3), and public clients may not present one,
+  so they cannot introspect (RFC 7662 §2.1);
 * codes, refresh tokens and device codes are consumed by one conditional UPDATE after every
   other check passed (:meth:`consume`), so of two parallel exchanges exactly one wins;
 * a replayed code revokes everything issued from it (RFC 6749 §4.1.2), a reused refresh token
   revokes its family (RFC 9700 §4.14.2);
-* a ``code_verifier`` for a code issued without a challenge is refused (RFC 9700 §4.8.2).
+* a ``code_verifier`` for a code issued without a challenge is refused (RFC 9700 §4.8.2);
+* a ``code_verifier`` outside RFC 7636 §4.1's grammar is a malformed request (``invalid_request``,
+  RFC 6749 §5.2), refused before it is compared. Like a wrong verifier it does not spend the
+  code (only :meth:`consume` does, once everything passed), and like any request it is checked
+  after the replay check, so a spent code presented with it still revokes what it issued.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import re
 from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote
@@ -44,6 +50,8 @@ from identity.oauth2.models import (
 from identity.oauth2.revocation import Reason
 
 USER_SCOPES = {"openid", "profile", "email"}
+#: RFC 7636 §4.1: code-verifier = 43*128unreserved; unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~".
+CODE_VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")
 
 
 def basic_credentials(request: OAuthRequest) -> tuple[str, str] | None:
@@ -73,6 +81,8 @@ def find_client(client_id: str | None) -> Client | None:
 class RequestValidator(OIDCRequestValidator):
     # --- clients ---------------------------------------------------------------------------
     def client_authentication_required(self, request: OAuthRequest, *args: Any, **kwargs: Any) -> bool:
+        if getattr(request, "identity_client_auth_required", False):
+            return True  # introspection (Server.validate_introspect_request)
         if basic_credentials(request) is not None or request.client_secret is not None:
             return True
         client = find_client(request.client_id)
@@ -210,6 +220,7 @@ class RequestValidator(OIDCRequestValidator):
             raise errors.InvalidGrantError(description="The authorization code was already used.", request=request)
         if stored.expires_at <= timezone.now():
             raise errors.InvalidGrantError(description="The authorization code has expired.", request=request)
+        self._check_verifier_format(request)
         if not stored.code_challenge and request.code_verifier is not None:
             # RFC 9700 §4.8.2: a verifier for a code requested without a challenge is a downgrade.
             raise errors.InvalidGrantError(
@@ -225,6 +236,20 @@ class RequestValidator(OIDCRequestValidator):
         request.identity_auth_time = stored.auth_time
         request.nonce = stored.nonce or None
         return True
+
+    def _check_verifier_format(self, request: OAuthRequest) -> None:
+        """RFC 7636 §4.1: a verifier outside the grammar (too short, too long, or with characters
+        beyond the unreserved set) is malformed, not merely wrong, so it is ``invalid_request``
+        (RFC 6749 §5.2) rather than the ``invalid_grant`` of a verifier that does not match (§4.6)."""
+        if request.code_verifier is None:
+            return  # missing: oauthlib answers invalid_request when the code had a challenge
+        if "code_verifier" in request.duplicate_params:
+            raise errors.InvalidRequestError(description="Duplicate code_verifier parameter.", request=request)
+        if not isinstance(request.code_verifier, str) or not CODE_VERIFIER.fullmatch(request.code_verifier):
+            raise errors.InvalidRequestError(
+                description="code_verifier must be 43 to 128 characters of A-Z, a-z, 0-9, '-', '.', '_' and '~'.",
+                request=request,
+            )
 
     def _code_replayed(self, stored: AuthorizationCode) -> None:
         revocation.revoke_grants(Grant.objects.filter(code=stored), Reason.CODE_REPLAYED)

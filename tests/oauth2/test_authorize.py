@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client as DjangoClient
 
-from identity.oauth2.models import AuthorizationCode, ClientType, Consent
+from identity.oauth2.models import AuthorizationCode, ClientType, Consent, Grant
 from identity.sessions.models import UserSession
 from tests.conftest import sign_in
 from tests.oauth2.conftest import ISSUER, REDIRECT, authorize_url, get_code, pkce, query_of
@@ -197,6 +197,32 @@ def test_declining_consent_returns_access_denied(make_client: Any, alice: Any) -
     query = query_of(denied["Location"])
     assert query["error"] == "access_denied" and query["state"] == "xyz" and query["iss"] == ISSUER
     assert not AuthorizationCode.objects.exists()
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+@pytest.mark.parametrize("decision", ["deny", "cancel", "", "ALLOW", "allow ", "yes"])
+def test_anything_but_allow_on_a_prompt_consent_page_is_access_denied(
+    make_client: Any, alice: Any, trusted: bool, decision: str
+) -> None:
+    """Issue 9: the user consented before; prompt=consent asks again and the user cancels. The
+    answer is access_denied (RFC 6749 §4.1.2.1), not a code issued on the strength of the old
+    consent; no code or grant is created."""
+    make_client(client_id="third", trusted=trusted)
+    browser = DjangoClient()
+    sign_in(browser)
+    first = browser.get(authorize_url("third", **_pkce_params(), prompt="consent"))
+    allowed = browser.post("/oauth/authorize/", {**dict(first.context["params"]), "consent_decision": "allow"})
+    assert "code" in query_of(allowed["Location"])  # consented earlier
+    assert trusted or Consent.objects.filter(user=alice).exists()  # a trusted client needs no row
+    before = (AuthorizationCode.objects.count(), Grant.objects.count())
+    page = browser.get(authorize_url("third", **_pkce_params(), prompt="consent"))
+    assert page.status_code == 200 and b"consent_decision" in page.content  # asked again
+    response = browser.post("/oauth/authorize/", {**dict(page.context["params"]), "consent_decision": decision})
+    assert response.status_code == 302
+    query = query_of(response["Location"])
+    assert "code" not in query
+    assert query["error"] == "access_denied" and query["state"] == "xyz" and query["iss"] == ISSUER
+    assert (AuthorizationCode.objects.count(), Grant.objects.count()) == before
 
 
 def test_authorization_request_may_be_posted(browser: DjangoClient, app: Any) -> None:

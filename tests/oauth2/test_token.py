@@ -4,8 +4,12 @@ and PKCE; a replayed code or a reused refresh token revokes its family; errors i
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client as DjangoClient
@@ -347,3 +351,160 @@ def test_client_credentials_tokens_never_pass_for_a_user(settings: Any, make_cli
     # A view that takes machine callers with its scope sees the client, never a user.
     reports = DjangoClient().get("/api/reports/", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert reports.status_code == 200 and reports.json()["user"] == "client:1"
+
+
+@pytest.fixture
+def introspection_case(browser: DjangoClient, app: Any, make_client: Any) -> dict[str, Any]:
+    """Live access tokens of ``example`` (confidential) and of ``spa`` (public), for callers
+    that claim to be one of them."""
+    _, secret = app
+    make_client(client_id="spa", client_type=ClientType.PUBLIC)
+    code, verifier = get_code(browser)
+    example_token = exchange(DjangoClient(), code, verifier, secret).json()["access_token"]
+    code, verifier = get_code(browser, "spa")
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": verifier}
+    spa_token = form_post(DjangoClient(), "/oauth/token/", {**data, "client_id": "spa"}).json()["access_token"]
+    return {"secret": secret, "example": example_token, "spa": spa_token}
+
+
+@pytest.mark.parametrize(
+    ("claimed", "data", "authorization"),
+    [
+        ("spa", {"client_id": "spa", "client_secret": ""}, None),  # an empty secret is no secret
+        ("spa", {"client_id": "spa"}, "Bearer x"),  # not a client authentication at all
+        ("spa", {"client_id": "spa"}, "Bearer junk"),
+        ("spa", {}, basic("spa", "")),  # a public client has nothing to authenticate with
+        ("spa", {"client_id": "spa", "client_secret": "guess"}, None),
+        ("spa", {"client_id": "spa"}, "Basic !!!"),
+        ("spa", {"client_id": "spa"}, "Basic"),
+        ("example", {"client_id": "example", "client_secret": ""}, None),
+        ("example", {"client_id": "example"}, "Bearer x"),
+        ("example", {}, basic("example", "")),
+        ("example", {}, basic("example", "wrong")),
+    ],
+)
+def test_introspection_needs_a_confidential_client_that_authenticates(
+    introspection_case: dict[str, Any], claimed: str, data: dict[str, str], authorization: str | None
+) -> None:
+    """RFC 7662 §2.1: the caller must be authorized to introspect; a client_id proves nothing.
+    Each caller asks about a token of the client it claims to be."""
+    extra = {"HTTP_AUTHORIZATION": authorization} if authorization is not None else {}
+    token = introspection_case[claimed]
+    response = form_post(DjangoClient(), "/oauth/introspect/", {"token": token, **data}, **extra)
+    assert "active" not in response.json(), response.content
+    assert response.status_code == 401 and response.json()["error"] == "invalid_client"
+    assert response["WWW-Authenticate"].startswith("Basic ")
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_introspection_by_an_authenticated_confidential_client_works(introspection_case: dict[str, Any]) -> None:
+    secret, token = introspection_case["secret"], introspection_case["example"]
+    assert _introspect(DjangoClient(), token, secret)["active"] is True  # client_secret_basic
+    posted = form_post(
+        DjangoClient(), "/oauth/introspect/", {"token": token, "client_id": "example", "client_secret": secret}
+    )
+    assert posted.status_code == 200 and posted.json()["active"] is True  # client_secret_post
+
+
+def test_failed_introspection_authentication_is_throttled(settings: Any, introspection_case: dict[str, Any]) -> None:
+    settings.IDENTITY = {**settings.IDENTITY, "OAUTH2_THROTTLE_CLIENT_FAILURES": 3}
+    api, token = DjangoClient(), introspection_case["spa"]
+    for data in ({"client_id": "spa", "client_secret": ""}, {"client_id": "spa"}, {"client_id": "spa"}):
+        response = form_post(api, "/oauth/introspect/", {"token": token, **data}, HTTP_AUTHORIZATION="Bearer x")
+        assert response.status_code == 401
+    blocked = form_post(
+        api, "/oauth/introspect/", {"token": token}, HTTP_AUTHORIZATION=basic("example", introspection_case["secret"])
+    )
+    assert blocked.status_code == 429 and blocked.json()["error"] == "slow_down"
+
+
+def test_the_server_itself_refuses_introspection_by_a_public_client(introspection_case: dict[str, Any]) -> None:
+    """The rule lives in the validator too, not only in the view's quick check."""
+    from identity.oauth2.server import get_server
+
+    body = urlencode({"token": introspection_case["spa"], "client_id": "spa"})
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    _, answer, status = get_server().create_introspect_response(f"{ISSUER}/oauth/introspect/", "POST", body, headers)
+    assert status == 401 and json.loads(answer)["error"] == "invalid_client"
+
+
+def _challenge(verifier: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "verifier",
+    [
+        "a" * 42,  # too short
+        "a" * 129,  # too long
+        "a" * 42 + "+",  # outside unreserved: base64's own characters
+        "a" * 42 + "/",
+        "a" * 42 + "=",
+        "a" * 42 + " ",  # white space
+        "a" * 42 + "é",  # not ASCII
+        "a" * 42 + "\u0660",  # a digit, but not an ASCII one
+        "",  # sent empty
+    ],
+)
+def test_a_malformed_code_verifier_is_invalid_request(browser: DjangoClient, app: Any, verifier: str) -> None:
+    """RFC 7636 §4.1: 43-128 characters of [A-Z] [a-z] [0-9] - . _ ~. The client sent the
+    challenge of this very verifier, so only the format check can refuse it; it is refused as
+    a malformed request (RFC 6749 §5.2) before any comparison, and the code is not spent."""
+    _, secret = app
+    code, _ = get_code(browser, code_challenge=_challenge(verifier))
+    data = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT, "code_verifier": verifier}
+    response = form_post(DjangoClient(), "/oauth/token/", data, HTTP_AUTHORIZATION=basic("example", secret))
+    assert "access_token" not in response.json()
+    assert response.status_code == 400 and response.json()["error"] == "invalid_request"
+    assert AuthorizationCode.objects.get().used_at is None and not Grant.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "verifier",
+    [
+        "a" * 43,
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~",
+        ("Az09-._~" * 16)[:128],
+    ],
+)
+def test_a_well_formed_code_verifier_of_43_to_128_characters_works(
+    browser: DjangoClient, app: Any, verifier: str
+) -> None:
+    _, secret = app
+    code, _ = get_code(browser, code_challenge=_challenge(verifier))
+    response = exchange(DjangoClient(), code, verifier, secret)
+    assert response.status_code == 200, response.content
+
+
+def test_a_used_code_with_a_malformed_verifier_is_still_a_replay(browser: DjangoClient, app: Any) -> None:
+    """Presenting a spent code is a replay whatever else is wrong with the request: it revokes
+    what the code issued (RFC 6749 §4.1.2), as with a wrong verifier."""
+    _, secret = app
+    code, verifier = get_code(browser)
+    assert exchange(DjangoClient(), code, verifier, secret).status_code == 200
+    replay = exchange(DjangoClient(), code, "a" * 42 + "+", secret)
+    assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
+    assert Grant.objects.get().revoke_reason == "code_replayed"
+
+
+def test_a_repeated_code_verifier_is_invalid_request(browser: DjangoClient, app: Any) -> None:
+    """RFC 6749 §3.2: parameters are sent at most once; two verifiers are never compared."""
+    _, secret = app
+    code, verifier = get_code(browser)
+    body = urlencode(
+        [
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", REDIRECT),
+            ("code_verifier", "a" * 43),
+            ("code_verifier", verifier),
+        ]
+    )
+    response = DjangoClient().post(
+        "/oauth/token/",
+        body,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_AUTHORIZATION=basic("example", secret),
+    )
+    assert response.status_code == 400 and response.json()["error"] == "invalid_request"
+    assert AuthorizationCode.objects.get().used_at is None

@@ -1,6 +1,7 @@
 """``/accounts/cas/callback/``: this site's CAS service URL. A GET brings a ticket back from the
-server's login; a POST is the server's single-logout request (CAS Appendix C), which ends the
-local session that ticket signed in, through the foundation's ``end_session``."""
+server's login, with the ``state`` of a sign-in this browser started (see
+:mod:`identity.client.cas.flow`); a POST is the server's single-logout request (CAS Appendix C),
+which ends the local session that ticket signed in, through the foundation's ``end_session``."""
 
 from __future__ import annotations
 
@@ -16,8 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from identity.client.cas import validation
-from identity.client.cas.flow import PENDING_KEY, service_url
+from identity.client.cas import flow, validation
 from identity.client.cas.models import CasClientLogin
 from identity.client.cas.users import UnknownUser, local_user
 from identity.conf import identity_settings
@@ -40,13 +40,15 @@ def _sign_in(request: HttpRequest) -> HttpResponse:
     ticket = request.GET.get("ticket")
     if not identity_settings.CLIENT_CAS_SERVER_URL:
         return _failed(request, "This site is not set up to sign in through CAS.", 404)
-    next_url = request.session.pop(PENDING_KEY, None)
-    if next_url is None:  # not a sign-in this browser started: start one instead
+    states = request.GET.getlist("state")
+    started = flow.take(request, states[0]) if len(states) == 1 else None
+    if started is None:  # not a sign-in this browser started (login CSRF), or expired: start one
         return HttpResponseRedirect(reverse("identity_client:login"))
     if not ticket:
         return _failed(request, "The sign-in server sent you back without signing you in.")
     try:
-        identity = validation.validate(ticket, service_url(request))
+        # The service URL this state was sent with: a ticket issued for any other fails (§2.5.1).
+        identity = validation.validate(ticket, str(started["service"]))
         user = local_user(identity)
     except validation.CasValidationError as exc:
         log.info("CAS sign-in failed: %s", exc.code)
@@ -60,7 +62,7 @@ def _sign_in(request: HttpRequest) -> HttpResponse:
         auth_logout(request)
     auth_login(request, user, backend=_backend())  # indexes the local session
     CasClientLogin.objects.create(ticket_digest=sha256_hex(ticket), session_sid=current_sid(request) or "")
-    return HttpResponseRedirect(next_url)
+    return HttpResponseRedirect(str(started["next"]))
 
 
 def _single_logout(request: HttpRequest) -> HttpResponse:

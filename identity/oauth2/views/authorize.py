@@ -172,13 +172,16 @@ def _decide(request: HttpRequest, v: Validated, params: dict[str, str], decision
         if silent:
             raise Refused("login_required", "A fresh sign-in is required.")
         return _to_login(request, v)
+    if decision is not None and decision != "allow":
+        # The user answered our consent page with anything but "allow": a refusal (RFC 6749
+        # §4.1.2.1 access_denied), whatever consent exists already or whether the client is
+        # trusted; prompt=consent asked precisely so that the user may say no this time.
+        raise Refused("access_denied", "The user declined.")
     if needs_consent(request.user, v.client, v.scopes, force="consent" in v.prompt and decision is None):
         if silent:
             raise Refused("consent_required", "The user has not consented to this client.")
         if decision is None:
             return _consent_page(request, v, params)
-        if decision != "allow":
-            raise Refused("access_denied", "The user declined.")
         remember_consent(request.user, v.client, v.scopes)
     return _issue_code(request, v, row.sid, auth_time)
 

@@ -103,10 +103,21 @@ def revoke(request: HttpRequest) -> HttpResponse:
         return _oauthlib(request, protocol.TOKEN_INFO_PARAMS, get_server().create_revocation_response)
 
 
+def _presents_a_secret(request: HttpRequest) -> bool:
+    """Whether the request carries a client secret at all: ``client_secret_basic`` with a
+    non-empty secret, or a non-empty ``client_secret`` in the body (RFC 6749 §2.3.1). Any other
+    ``Authorization`` header (``Bearer …``) or an empty secret is no client authentication."""
+    basic = basic_credentials(OAuthRequest("", headers=protocol.oauthlib_headers(request)))
+    if basic is not None:
+        return bool(basic[0] and basic[1])
+    return bool(request.POST.get("client_secret"))
+
+
 @back_channel
 def introspect(request: HttpRequest) -> HttpResponse:
-    if "HTTP_AUTHORIZATION" not in request.META and "client_secret" not in request.POST:
-        # RFC 7662 §2.1: the caller must be authorized; a bare client_id proves nothing.
+    if not _presents_a_secret(request):
+        # RFC 7662 §2.1: the caller must be authorized; a bare (public) client_id proves nothing.
+        # The server checks the secret, and that the client is confidential, in the validator.
         throttles.client_failures(request).hit()
         return protocol.render({}, '{"error": "invalid_client"}', 401)
     return _oauthlib(request, protocol.TOKEN_INFO_PARAMS, get_server().create_introspect_response)

@@ -45,16 +45,28 @@ def path_of(url: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
-def sign_in_through_cas(site: dict[str, str], rp: Client, idp: Client, next_url: str = "/plain/whoami/") -> Any:
+def service_of(login: str) -> str:
+    """The service URL a redirect to the server's login carries."""
+    return parse_qs(urlsplit(login).query)["service"][0]
+
+
+def start_sign_in(rp: Client, next_url: str = "/plain/whoami/") -> tuple[str, str]:
+    """Start a sign-in; return the redirect to the server's login and the state it carries."""
     start = rp.get("/accounts/login/?" + urlencode({"next": next_url}))
     assert start.status_code == 302
-    login = start["Location"]
-    assert login == site["server"] + "/cas/login?" + urlencode({"service": site["callback"]})
+    state = parse_qs(urlsplit(service_of(start["Location"])).query)["state"][0]
+    return start["Location"], state
+
+
+def sign_in_through_cas(site: dict[str, str], rp: Client, idp: Client, next_url: str = "/plain/whoami/") -> Any:
+    login, state = start_sign_in(rp, next_url)
+    service = site["callback"] + "?" + urlencode({"state": state})
+    assert login == site["server"] + "/cas/login?" + urlencode({"service": service})
     page = idp.get(path_of(login))
     if page.status_code == 200:
         page = idp.post(path_of(login), {"username": "alice", "password": "alice-pass"})
     assert page.status_code == 303
-    assert page["Location"].startswith(site["callback"] + "?ticket=ST-")
+    assert page["Location"].startswith(service + "&ticket=ST-")
     return rp.get(path_of(page["Location"]))
 
 
@@ -116,24 +128,102 @@ def test_a_ticket_this_browser_did_not_ask_for_is_not_used(cas_client_site: Any,
     assert victim.get("/plain/whoami/").json()["user"] is None
 
 
+def test_an_attackers_ticket_does_not_finish_the_victims_pending_sign_in(
+    cas_client_site: Any, alice: Any, bob: Any
+) -> None:
+    """Login CSRF with a sign-in pending (issue 9): the victim started a sign-in and has not
+    finished it; the attacker signs in as himself, keeps the redirect back with his ticket and
+    makes the victim's browser load it. She must not end up signed in as him."""
+    attacker_rp, attacker_idp = Client(), Client()
+    start = attacker_rp.get("/accounts/login/")
+    back = attacker_idp.post(path_of(start["Location"]), {"username": "bob", "password": "bob-pass"})
+    assert back.status_code == 303
+    ticket_url = back["Location"]
+    victim = Client()
+    assert victim.get("/accounts/login/").status_code == 302  # her own sign-in is pending
+    response = victim.get(path_of(ticket_url))
+    assert victim.get("/plain/whoami/").json()["user"] is None
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"  # starts her own
+    # The same ticket with its state taken out fares no better.
+    ticket = parse_qs(urlsplit(ticket_url).query)["ticket"][0]
+    victim.get(path_of(cas_client_site["callback"] + "?" + urlencode({"ticket": ticket})))
+    assert victim.get("/plain/whoami/").json()["user"] is None
+    assert not CasClientLogin.objects.exists()
+
+
+def test_a_ticket_for_another_pending_sign_in_fails_validation(cas_client_site: Any, alice: Any) -> None:
+    """Two sign-ins started in one browser: each state has its own service URL, so a ticket
+    issued for the first cannot finish the second (the server compares the service exactly)."""
+    rp, idp = Client(), Client()
+    first = rp.get("/accounts/login/")["Location"]
+    second = rp.get("/accounts/login/")["Location"]
+    first_service = parse_qs(urlsplit(first).query)["service"][0]
+    second_service = parse_qs(urlsplit(second).query)["service"][0]
+    assert first_service != second_service
+    back = idp.post(path_of(first), {"username": "alice", "password": "alice-pass"})
+    ticket = parse_qs(urlsplit(back["Location"]).query)["ticket"][0]
+    swapped = second_service + "&" + urlencode({"ticket": ticket})
+    response = rp.get(path_of(swapped))
+    assert response.status_code == 403 and b"Sign-in failed" in response.content
+    assert rp.get("/plain/whoami/").json()["user"] is None
+    assert rp.get(path_of(swapped)).status_code == 302  # its state was used up: single use
+
+
 def test_a_bad_ticket_shows_a_clear_page(cas_client_site: Any, alice: Any) -> None:
     rp = Client()
-    rp.get("/accounts/login/")
-    response = rp.get("/accounts/cas/callback/?ticket=ST-notarealticket")
+    _, state = start_sign_in(rp)
+    response = rp.get("/accounts/cas/callback/?" + urlencode({"state": state, "ticket": "ST-notarealticket"}))
     assert response.status_code == 403
     assert b"Sign-in failed" in response.content and b"INVALID_TICKET" not in response.content
     assert b"was not recognized" in response.content
-    rp.get("/accounts/login/")
-    assert rp.get("/accounts/cas/callback/?ticket=<script>").status_code == 403
-    rp.get("/accounts/login/")
-    assert rp.get("/accounts/cas/callback/").status_code == 403
+    _, state = start_sign_in(rp)
+    assert rp.get("/accounts/cas/callback/?" + urlencode({"state": state, "ticket": "<script>"})).status_code == 403
+    _, state = start_sign_in(rp)
+    assert rp.get("/accounts/cas/callback/?" + urlencode({"state": state})).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"state": ""},
+        {"state": "not-one-of-ours"},
+        {"state": "s" * 10000},
+        "twice",
+    ],
+)
+def test_a_callback_without_a_state_this_browser_holds_starts_a_new_sign_in(
+    cas_client_site: Any, alice: Any, query: Any
+) -> None:
+    rp = Client()
+    _, state = start_sign_in(rp)
+    pairs = [("state", state), ("state", state)] if query == "twice" else list(query.items())
+    response = rp.get("/accounts/cas/callback/?" + urlencode([*pairs, ("ticket", "ST-abcdefghijklmnopqrstuvwxyz")]))
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    # Her own pending sign-in is still there: a stranger's link does not cancel it.
+    assert state in rp.session["_identity_cas_pending"]
+
+
+def test_pending_sign_ins_are_few_and_short_lived(cas_client_site: Any, alice: Any) -> None:
+    from identity.client.cas import flow
+
+    rp = Client()
+    states = [start_sign_in(rp)[1] for _ in range(flow.MAX_PENDING + 2)]
+    assert list(rp.session[flow.PENDING_KEY]) == states[2:]  # the oldest are dropped
+    session = rp.session
+    pending = session[flow.PENDING_KEY]
+    pending[states[-1]]["created"] -= flow.PENDING_TTL + 1
+    session[flow.PENDING_KEY] = pending
+    session.save()
+    expired = rp.get("/accounts/cas/callback/?" + urlencode({"state": states[-1], "ticket": "ST-abcdefghijklmnop"}))
+    assert expired.status_code == 302 and expired["Location"] == "/accounts/login/"
 
 
 def test_an_unreachable_server_shows_a_clear_page(cas_client_site: Any, alice: Any) -> None:
     from tests.e2e.servers import free_port
 
     rp = Client()
-    rp.get("/accounts/login/")
+    _, state = start_sign_in(rp)
     with override_settings(
         IDENTITY={
             "CLIENT_PROTOCOL": "cas",
@@ -141,7 +231,9 @@ def test_an_unreachable_server_shows_a_clear_page(cas_client_site: Any, alice: A
             "CLIENT_CAS_SERVER_URL": f"http://127.0.0.1:{free_port()}/cas/",
         }
     ):
-        response = rp.get("/accounts/cas/callback/?ticket=ST-abcdefghijklmnopqrstuvwxyz012")
+        response = rp.get(
+            "/accounts/cas/callback/?" + urlencode({"state": state, "ticket": "ST-abcdefghijklmnopqrstuvwxyz012"})
+        )
     assert response.status_code == 403 and b"could not be reached" in response.content
 
 
@@ -182,5 +274,27 @@ def test_service_url_is_built_from_the_request_when_not_set(cas_client_site: Any
         }
     ):
         location = Client().get("/accounts/login/", HTTP_HOST="reports.example.com")["Location"]
-    assert parse_qs(urlsplit(location).query) == {"service": ["http://reports.example.com/accounts/cas/callback/"]}
+    assert list(parse_qs(urlsplit(location).query)) == ["service"]
+    assert service_of(location).startswith("http://reports.example.com/accounts/cas/callback/?state=")
     assert location.startswith("https://sso.example.com/cas/login?")
+
+
+@pytest.mark.parametrize(
+    ("configured", "expected"),
+    [
+        ("https://reports.example.com/accounts/cas/callback/", "https://reports.example.com/accounts/cas/callback/?"),
+        ("https://reports.example.com/cas/?tenant=a", "https://reports.example.com/cas/?tenant=a&"),
+        ("https://reports.example.com/cas/?", "https://reports.example.com/cas/?"),
+    ],
+)
+def test_a_configured_service_url_gets_the_state_appended(cas_client_site: Any, configured: str, expected: str) -> None:
+    with override_settings(
+        IDENTITY={
+            "CLIENT_PROTOCOL": "cas",
+            "CLIENT_FLOWS": {"cas": "identity.client.cas.flow.CasSignInFlow"},
+            "CLIENT_CAS_SERVER_URL": "https://sso.example.com/cas/",
+            "CLIENT_CAS_SERVICE_URL": configured,
+        }
+    ):
+        service = service_of(Client().get("/accounts/login/")["Location"])
+    assert service.startswith(expected + "state=") and len(service) == len(expected) + len("state=") + 22
