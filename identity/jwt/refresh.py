@@ -24,6 +24,7 @@ from django.utils import timezone
 from identity.conf import identity_settings
 from identity.core.crypto import sha256_hex
 from identity.core.net import client_ip
+from identity.core.reach import FIRST_PARTY_CLIENT_ID
 from identity.exceptions import InvalidGrant
 from identity.jwt import denylist
 from identity.jwt.models import DeniedKind, FamilyRevokeReason, RefreshFamily, RefreshToken
@@ -31,7 +32,6 @@ from identity.jwt.tokens import MAX_ACCESS_LIFETIME, issue_access_token
 from identity.jwt.verify import default_audience
 
 PREFIX = "idr_"
-FIRST_PARTY_CLIENT = "identity"
 FIRST_PARTY_SCOPE = "api"
 _SHAPE = re.compile(r"idr_[A-Za-z0-9_-]{43}\Z")
 INVALID_GRANT = "The refresh token is not valid, or it was spent, revoked or has expired."
@@ -60,7 +60,7 @@ def issue_pair(user: Any, *, request: HttpRequest | None = None, sid: str | None
         family = RefreshFamily.objects.create(
             user=user,
             sid=sid or "",
-            client_id=FIRST_PARTY_CLIENT,
+            client_id=FIRST_PARTY_CLIENT_ID,
             audience=default_audience(),
             scope=FIRST_PARTY_SCOPE,
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:400] if request else "",

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from identity.conf import identity_settings
 from identity.core.crypto import random_id
+from identity.core.reach import FIRST_PARTY_CLIENT_ID
 from identity.oauth2 import secrets, uris
 
 
@@ -44,10 +45,8 @@ class TokenFormat(models.TextChoices):
     OPAQUE = "opaque", _("opaque (looked up on each use)")
 
 
-# First-party JWTs (identity.jwt) carry ``client_id: identity`` and the core treats that value as
-# "first party", so no OAuth client may take it, in any letter case. It lives here for now and
-# will move to a module the core and every mechanism share.
-FIRST_PARTY_CLIENT_ID = "identity"
+# First-party JWTs (identity.jwt) carry ``client_id: identity`` and the core's reach model treats
+# that value as "first party", so no OAuth client may take it, in any letter case.
 RESERVED_CLIENT_ID = (
     f'The client ID "{FIRST_PARTY_CLIENT_ID}" is reserved: first-party tokens carry it, '
     "so an OAuth client that took it would pass for the site itself."
