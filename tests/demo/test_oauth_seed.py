@@ -29,7 +29,7 @@ def test_site_a_seeds_the_demo_client_once(tmp_path: Path) -> None:
         ["http://127.0.0.1:8001/accounts/oidc/callback/"],
         ["http://127.0.0.1:8001/"],
         "http://127.0.0.1:8001/accounts/oidc/backchannel-logout/",
-        "openid profile email",
+        "openid profile email revenue:read",
         True,
         True,
     ]
