@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from demo_sso_site_a.views import RevenueView
 from identity.contrib.rest_framework.permissions import RequireScopes
 from identity.core.authenticators import get_auth_method
 from identity.core.reach import accepts
@@ -59,6 +60,7 @@ urlpatterns = [
     path("api/public/", Public.as_view()),
     path("api/scoped/", ScopedWhoAmI.as_view()),
     path("api/reports/", Reports.as_view()),
+    path("api/revenue/", RevenueView.as_view()),  # demo site A's API, for the in-process reach matrix
     path("plain/whoami/", plain_whoami),
     path("plain/scoped/", plain_scoped_whoami),
     path("admin/", admin.site.urls),

@@ -165,9 +165,7 @@ def test_site_a_oauth_access_tokens_work_on_site_b_offline(demo_sites: Any) -> N
         verifier = "v" * 64
         url, _ = oauth.create_authorization_url(site_a.url + "/oauth/authorize/", code_verifier=verifier)
         location = browser.get(url, allow_redirects=False, timeout=15).headers["Location"]
-        token = oauth.fetch_token(
-            site_a.url + "/oauth/token/", authorization_response=location, code_verifier=verifier
-        )
+        token = oauth.fetch_token(site_a.url + "/oauth/token/", authorization_response=location, code_verifier=verifier)
         return str(token["access_token"])
 
     def revenue(token: str) -> requests.Response:
