@@ -119,6 +119,9 @@ def our_tokens(user: Any) -> dict[str, str]:
         }
         tokens[f"jwt-{alg}"] = sign(claims, typ="at+jwt", alg=alg)
     tokens["jwt-default"], _ = issue_access_token(user, client_id="identity", scope="", lifetime=3600)
+    # An OAuth client's access token (not first party): it reaches only views declaring its scope.
+    oauth_claims = {**claims, "client_id": "bench-app", "scope": "openid api:read", "jti": random_id(16)}
+    tokens["jwt-oauth"] = sign(oauth_claims, typ="at+jwt", alg="RS256")
     return tokens
 
 

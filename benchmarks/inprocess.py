@@ -196,6 +196,17 @@ def tokens_and_jwts(creds: Credentials) -> list[Scenario]:
         )
     scenarios.append(
         Scenario(
+            "jwt-oauth-scoped",
+            "OAuth access JWT RS256 on a view declaring its scope (full stack, repeated)",
+            "ours",
+            "jwt",
+            lambda: wsgi_call("/ours/scoped/", **bearer(ours["jwt-oauth"])),
+            floor="bare",
+            note="reach: the token's scope against the view's declaration",
+        )
+    )
+    scenarios.append(
+        Scenario(
             "remote-jwt",
             "JWT RS256, remote verifier (site B: JWK Set, no DB)",
             "ours",
@@ -215,6 +226,7 @@ def jwt_verification(creds: Credentials) -> list[Scenario]:
     import jwt
     from django.test import RequestFactory
 
+    from identity.core.reach import DEFAULT, Accepts, refusal
     from identity.jwt import keys
     from identity.jwt.authenticator import JWTAuthenticator
     from identity.jwt.verify import _ALL, ACCESS_TYP, decode
@@ -256,11 +268,20 @@ def jwt_verification(creds: Credentials) -> list[Scenario]:
                 leeway=10.0,
             )
 
-        def repeated(token: str = token) -> Call:
+        def repeated(token: str = token, declared: Accepts = DEFAULT) -> Call:
+            """Who the token is and whether the view takes it: the authenticator (verified-token
+            cache, exp, key and denylist checks, the reach built from the claims) and the reach
+            decision the middleware and DRF make before the view runs."""
             authenticator = JWTAuthenticator()
             request = RequestFactory().get("/")
             authenticator.authenticate_header(request, "bearer", token)
-            return lambda: authenticator.authenticate_header(request, "bearer", token)
+
+            def call() -> Any:
+                result = authenticator.authenticate_header(request, "bearer", token)
+                assert refusal(result.reach, declared) is None
+                return result
+
+            return call
 
         scenarios += [
             Scenario(f"raw-{alg}", f"raw {alg} signature check (cryptography)", "floor", f"jwt {alg}", raw_verify),
@@ -275,7 +296,7 @@ def jwt_verification(creds: Credentials) -> list[Scenario]:
             ),
             Scenario(
                 f"repeat-{alg}",
-                f"identity authenticator {alg}, repeated token",
+                f"identity authenticator + reach decision {alg}, repeated token",
                 "ours",
                 f"jwt {alg}",
                 repeated,
@@ -283,6 +304,19 @@ def jwt_verification(creds: Credentials) -> list[Scenario]:
                 note="verified-token cache: exp, key and denylist still checked",
             ),
         ]
+    oauth = creds.ours["jwt-oauth"]
+    scoped = Accepts(scopes=frozenset({"api:read"}))
+    scenarios.append(
+        Scenario(
+            "repeat-oauth-RS256",
+            "identity authenticator + reach decision RS256, OAuth token on a scoped view, repeated",
+            "ours",
+            "jwt RS256",
+            lambda: repeated(oauth, scoped),
+            floor="raw-RS256",
+            note="the scope check: the token's scope string split and compared",
+        )
+    )
     return scenarios
 
 
@@ -437,10 +471,10 @@ def oauth2(creds: Credentials) -> list[Scenario]:
     return [
         Scenario(
             "oauth2-jwt",
-            "OAuth JWT access token (RFC 9068)",
+            "OAuth JWT access token (RFC 9068, client credentials) on a view declaring its scope",
             "ours",
             "oauth2",
-            lambda: wsgi_call("/ours/", HTTP_AUTHORIZATION=f"Bearer {bearer}"),
+            lambda: wsgi_call("/ours/scoped/", HTTP_AUTHORIZATION=f"Bearer {bearer}"),
             floor="bare",
         ),
         Scenario(

@@ -80,7 +80,7 @@ def oauth2(creds: Credentials) -> list[Load]:
             "OAuth JWT access token",
             "ours",
             "oauth2",
-            "/ours/",
+            "/ours/scoped/",
             {"Authorization": f"Bearer {creds.ours['oauth2-jwt']}"},
         ),
         Load(

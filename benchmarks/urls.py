@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.authentication import JWTAuthentication, JWTStatelessUserAuthentication
 
 from identity.contrib.rest_framework.authentication import IdentityAuthentication
+from identity.contrib.rest_framework.permissions import RequireScopes
 
 REVENUE = {"currency": "EUR", "total": 868350}
 
@@ -24,10 +25,12 @@ class Revenue(APIView):
         return Response(REVENUE)
 
 
-def view(*authentication: Any, public: bool = False) -> Any:
+def view(*authentication: Any, public: bool = False, scope: str = "") -> Any:
     kwargs: dict[str, Any] = {"authentication_classes": list(authentication)}
     if public:
         kwargs["permission_classes"] = [AllowAny]
+    if scope:  # first-party credentials + OAuth access tokens holding the scope (users' or clients')
+        kwargs["permission_classes"] = [RequireScopes(scope, clients=True)]
     return Revenue.as_view(**kwargs)
 
 
@@ -35,6 +38,7 @@ urlpatterns = [
     path("bare/", view(public=True)),  # the floor: the same view, no authentication at all
     path("peer/bare/", view(public=True)),  # the same floor behind the peers' middleware
     path("ours/", view(IdentityAuthentication)),
+    path("ours/scoped/", view(IdentityAuthentication, scope="api:read")),
     path("peer/drf-token/", view(TokenAuthentication)),
     path("peer/session/", view(SessionAuthentication)),
     path("peer/drf-basic/", view(BasicAuthentication)),

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -53,8 +53,9 @@ HEADER = "header"  # a bearer header: never sent by a browser on its own, no CSR
 
 @dataclass(slots=True)
 class Reach:
-    """What one credential was issued for. (Not frozen: a frozen dataclass costs a microsecond
-    per request in ``object.__setattr__``.)"""
+    """What one credential was issued for. Instances are shared between requests (see
+    :func:`from_claims`): treat them as immutable. (Not frozen: a frozen dataclass costs a
+    microsecond per construction in ``object.__setattr__``.)"""
 
     mechanism: str  # the authenticator's method: "session", "basic", "token", "jwt", "oauth2"
     client_id: str = FIRST_PARTY_CLIENT_ID  # which client holds it; FIRST_PARTY_CLIENT_ID: identity's own
@@ -63,6 +64,7 @@ class Reach:
     acts_for: str = USER  # USER, or CLIENT for a client-credentials token
     interactive: bool = False  # a browser session from an interactive sign-in
     carrier: str = HEADER
+    _scopes: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def first_party(self) -> bool:
@@ -70,7 +72,10 @@ class Reach:
 
     @property
     def scopes(self) -> frozenset[str]:
-        return frozenset(self.scope.split())
+        found = self._scopes
+        if found is None:
+            found = self._scopes = frozenset(self.scope.split())
+        return found
 
 
 #: The reach of each first-party credential is the same for every request: shared, never mutated.
@@ -78,20 +83,41 @@ SESSION_REACH = Reach("session", interactive=True, carrier=SESSION_COOKIE)
 BASIC_REACH = Reach("basic", carrier=BASIC)
 PERSONAL_TOKEN_REACH = Reach("token")
 
+#: Reaches built from claims, by what they depend on: tokens of one client with one scope share
+#: one object (and its parsed scopes), so a request pays a dictionary lookup. Bounded: emptied
+#: when full, so a flood of distinct scopes costs what it would without it.
+_from_claims: dict[tuple[Any, ...], Reach] = {}
+_FROM_CLAIMS_KEPT = 1024
+
 
 def from_claims(claims: dict[str, Any], mechanism: str = "jwt", carrier: str = HEADER) -> Reach:
     """The reach of a verified access JWT (RFC 9068 §2.2: ``client_id``, ``scope``, ``sub``)."""
-    subject = claims.get("sub")
-    acts_for = CLIENT if isinstance(subject, str) and subject.startswith(CLIENT_SUBJECT_PREFIX) else USER
-    client_id, scope = claims.get("client_id"), claims.get("scope")
-    return Reach(
-        mechanism,
-        client_id=client_id if isinstance(client_id, str) else "",
-        scope=scope if isinstance(scope, str) else "",
-        audience=claims.get("aud"),
-        acts_for=acts_for,
-        carrier=carrier,
+    subject, client_id, scope, audience = (
+        claims.get("sub"),
+        claims.get("client_id"),
+        claims.get("scope"),
+        claims.get("aud"),
     )
+    acts_for = CLIENT if isinstance(subject, str) and subject.startswith(CLIENT_SUBJECT_PREFIX) else USER
+    key = (client_id, scope, audience if isinstance(audience, str) else None, acts_for, mechanism, carrier)
+    try:
+        return _from_claims[key]
+    except (KeyError, TypeError):  # TypeError: a claim that cannot be a key (a list): built, not kept
+        pass
+    found = Reach(
+        mechanism,
+        client_id if isinstance(client_id, str) else "",
+        scope if isinstance(scope, str) else "",
+        audience,
+        acts_for,
+        False,
+        carrier,
+    )
+    if isinstance(client_id, str) and isinstance(scope, str | None) and isinstance(audience, str):
+        if len(_from_claims) >= _FROM_CLAIMS_KEPT:
+            _from_claims.clear()
+        _from_claims[key] = found
+    return found
 
 
 # --- what a view accepts --------------------------------------------------------------------
