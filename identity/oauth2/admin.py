@@ -1,12 +1,17 @@
 """Clients are registered and edited in the admin. A confidential client's secret is shown once,
 on the page that answers the form (never in a message, which could sit in a cookie), and only
-its keyed hash is stored. "Rotate secret" issues a new one the same way."""
+its keyed hash is stored. "Rotate secret" issues a new one the same way.
+
+Deleting a client, grant or consent revokes what it covers first, in the same transaction: the
+records of JWT access tokens go with the cascade, and a JWT nobody denied stays valid until it
+expires, since it is verified offline."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -129,6 +134,16 @@ class ClientAdmin(admin.ModelAdmin):
         revoke_grants(Grant.objects.filter(client__in=queryset), Reason.ADMIN)
         self.message_user(request, "Deactivated.", messages.SUCCESS)
 
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Client]) -> None:
+        with transaction.atomic():
+            revoke_grants(Grant.objects.filter(client__in=queryset), Reason.ADMIN)  # deny JWTs first
+            super().delete_queryset(request, queryset)
+
+    def delete_model(self, request: HttpRequest, obj: Client) -> None:
+        with transaction.atomic():
+            revoke_grants(Grant.objects.filter(client=obj), Reason.ADMIN)
+            super().delete_model(request, obj)
+
 
 class LiveGrantFilter(admin.SimpleListFilter):
     title = "state"
@@ -169,6 +184,16 @@ class GrantAdmin(ReadOnlyAdmin):
         count = revoke_grants(queryset, Reason.ADMIN)
         self.message_user(request, f"Revoked {count}.", messages.SUCCESS)
 
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Grant]) -> None:
+        with transaction.atomic():
+            revoke_grants(queryset, Reason.ADMIN)  # deny the JWT access tokens before their records go
+            super().delete_queryset(request, queryset)
+
+    def delete_model(self, request: HttpRequest, obj: Grant) -> None:
+        with transaction.atomic():
+            revoke_grants(Grant.objects.filter(pk=obj.pk), Reason.ADMIN)
+            super().delete_model(request, obj)
+
 
 @admin.register(Consent)
 class ConsentAdmin(ReadOnlyAdmin):
@@ -185,6 +210,17 @@ class ConsentAdmin(ReadOnlyAdmin):
         for row in list(queryset.select_related("user", "client")):
             consent_service.withdraw(row.user, row.client)
         self.message_user(request, "Withdrawn.", messages.SUCCESS)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Consent]) -> None:
+        """Deleting a consent is withdrawing it: the grants it allowed are revoked."""
+        with transaction.atomic():
+            consent_service.revoke_consented(queryset)
+            super().delete_queryset(request, queryset)
+
+    def delete_model(self, request: HttpRequest, obj: Consent) -> None:
+        with transaction.atomic():
+            consent_service.revoke_consented(Consent.objects.filter(pk=obj.pk))
+            super().delete_model(request, obj)
 
 
 @admin.register(DeviceAuthorization)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 
 from identity.oauth2.models import Client, Consent, Grant
 from identity.oauth2.revocation import Reason, revoke_grants
@@ -37,3 +38,10 @@ def withdraw(user: Any, client: Client) -> int:
     with transaction.atomic():
         Consent.objects.filter(user=user, client=client).delete()
         return revoke_grants(Grant.objects.filter(user=user, client=client), Reason.CONSENT_WITHDRAWN)
+
+
+def revoke_consented(consents: QuerySet[Consent]) -> int:
+    """Revoke the grants ``consents`` allowed (same user, same client), as :func:`withdraw`
+    does: for a caller about to delete those consents, which would otherwise leave them live."""
+    allowed = consents.filter(user=OuterRef("user"), client=OuterRef("client"))
+    return revoke_grants(Grant.objects.filter(Exists(allowed)), Reason.CONSENT_WITHDRAWN)
