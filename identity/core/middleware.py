@@ -23,14 +23,16 @@ session user.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.shortcuts import resolve_url
 from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils.functional import SimpleLazyObject
 
@@ -66,16 +68,23 @@ def declared_by_match(match: ResolverMatch | None) -> reach.Accepts:
 
 def _route(request: HttpRequest) -> Any:
     urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
-    return _route_of(str(urlconf), request.path_info)
+    return _route_of(urlconf, request.path_info)  # a dotted path or a module object: both hashable
 
 
 @lru_cache(maxsize=4096)
-def _route_of(urlconf: str, path: str) -> Any:
-    """Per (URLconf, path), so a header request pays for URL resolution once, not every time."""
+def _route_of(urlconf: Any, path: str) -> Any:
+    """Per (URLconf, path), so a header request pays for URL resolution once, not every time.
+    Only a guess, made before Django resolves the URL (a later middleware may switch the URLconf,
+    a translated route may resolve otherwise): :meth:`AuthenticationMiddleware.process_view`
+    checks the credential again against the view Django actually resolved."""
     try:
         match = resolve(path, urlconf)
     except Resolver404:
         return reach.DEFAULT
+    return _declared_or_own_header(match)
+
+
+def _declared_or_own_header(match: ResolverMatch) -> Any:
     if getattr(match.func, "identity_reads_authorization", False):
         return _OWN_HEADER
     return declared_by_match(match)
@@ -88,21 +97,40 @@ def _clear() -> None:
 
 
 def _lazy_user(request: HttpRequest):  # type: ignore[no-untyped-def]
-    """The user of a request without an Authorization header: the session's, or a JWT cookie's
-    where the view accepts it (a cookie-borne credential the view does not take is ignored)."""
+    """The user of a request without a header credential of ours: the session's, or a JWT
+    cookie's where the view accepts it (a cookie-borne credential the view does not take, or a
+    bad one, is ignored). Before URL resolution only the session counts; the middleware's
+    ``process_view`` starts again if the user was asked for that early."""
     from django.contrib.auth.models import AnonymousUser
 
+    match = getattr(request, "resolver_match", None)
+    request._identity_lazy_match = match  # type: ignore[attr-defined]
     try:
         result = authenticate(request)
     except IdentityError:
         result = None
     if result is None:
         return AnonymousUser()
-    declared = declared_by_match(getattr(request, "resolver_match", None))
-    if reach.refusal(result.reach, declared) is not None:
+    if reach.refusal(result.reach, declared_by_match(match)) is not None:
         request.auth_method = None  # type: ignore[attr-defined]
         return AnonymousUser()
     return result.user
+
+
+async def _lazy_auser(request: HttpRequest) -> Any:
+    """``request.auser()`` for async views: the same user, by the same rules, as ``request.user``."""
+    return await sync_to_async(_lazy_user)(request)
+
+
+def _fixed_auser(user: Any) -> Callable[[], Any]:
+    async def auser() -> Any:
+        return user
+
+    return auser
+
+
+_UNSET = object()
+_FROM_HEADER = (reach.HEADER, reach.BASIC)
 
 
 class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
@@ -112,31 +140,79 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
             declared = _route(request)
             if declared is _OWN_HEADER:
                 return super().process_request(request)  # the session user only; the header is the view's
-            if declared.session_only and reach._presents_header_credential(request):
-                # Refused before any check: a page that takes no header credential is no oracle.
-                return error_response(request, reach._header_refusal(request))
-            try:
-                result = authenticate(request)
-            except IdentityError as exc:
-                return error_response(request, exc)
-            if result is not None:
-                problem = reach.refusal(result.reach, declared)
-                if problem is not None:
-                    return error_response(request, problem)
-                request.user = result.user  # type: ignore[assignment]
-                if not reach.needs_csrf(result.reach, request):
-                    request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
-                return None
-        super().process_request(request)  # sets request.auser as Django does
+            answered = self._header(request, declared)
+            if answered is not _UNSET:
+                return answered  # type: ignore[return-value]
+        super().process_request(request)
         request.user = SimpleLazyObject(lambda: _lazy_user(request))  # type: ignore[assignment]
+        request.auser = partial(_lazy_auser, request)  # type: ignore[attr-defined]
+        return None
+
+    def _header(self, request: HttpRequest, declared: reach.Accepts) -> Any:
+        """A request with an Authorization header: answered (a response, or None once
+        ``request.user`` is set from it), or ``_UNSET`` when the header is not one of ours and
+        the request goes the cookie way."""
+        if declared.session_only and reach._presents_header_credential(request):
+            # Refused before any check: a page that takes no header credential is no oracle.
+            return error_response(request, reach._header_refusal(request))
+        try:
+            result = authenticate(request)
+        except IdentityError as exc:
+            if not reach._presents_header_credential(request):
+                return _UNSET  # a bad cookie behind a header of another scheme: the cookie way decides
+            return error_response(request, exc)
+        if result is None or result.reach.carrier not in _FROM_HEADER:
+            return _UNSET  # an unknown scheme (Negotiate, ...): the session or a cookie decides
+        problem = reach.refusal(result.reach, declared)
+        if problem is not None:
+            return error_response(request, problem)
+        request.user = result.user  # type: ignore[assignment]
+        request.auser = _fixed_auser(result.user)  # type: ignore[attr-defined]
+        request._identity_declared = declared  # type: ignore[attr-defined]
+        if not reach.needs_csrf(result.reach, request):
+            request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]
         return None
 
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
     ) -> HttpResponseBase | None:
         match = getattr(request, "resolver_match", None)
-        if is_admin(match) and match is not None and match.url_name == "login":
-            # The admin's password form would be a second, unthrottled sign-in: use identity's.
-            next_url = request.GET.get("next") or request.path.rsplit("login/", 1)[0]
-            return redirect_to_login(next_url, settings.LOGIN_URL)
+        if match is None:
+            return None
+        if is_admin(match) and match.url_name == "login":
+            return self._to_sign_in(request)
+        guessed = getattr(request, "_identity_declared", None)
+        if guessed is not None:  # a header credential, accepted for the route guessed before resolution
+            actual = _declared_or_own_header(match)
+            if actual is _OWN_HEADER:
+                request.user = SimpleLazyObject(lambda: _session_only_user(request))  # type: ignore[assignment]
+            elif actual != guessed:
+                problem = (
+                    reach._header_refusal(request)
+                    if actual.session_only
+                    else reach.refusal(request._identity_outcome.reach, actual)  # type: ignore[attr-defined]
+                )
+                if problem is not None:
+                    return error_response(request, problem)
+        elif getattr(request, "_identity_lazy_match", _UNSET) is None:
+            # The user was asked for before the URL was resolved: decide again for this view.
+            request.user = SimpleLazyObject(lambda: _lazy_user(request))  # type: ignore[assignment]
         return None
+
+    @staticmethod
+    def _to_sign_in(request: HttpRequest) -> HttpResponseBase | None:
+        """The admin's password form would be a second, unthrottled sign-in: use identity's."""
+        login_url = resolve_url(settings.LOGIN_URL)
+        if login_url == request.path:
+            return None  # LOGIN_URL is the admin's own login: nothing to send it to
+        next_url = request.GET.get("next") or ""
+        admin_root = request.path.rsplit("login/", 1)[0]
+        if not next_url or next_url.split("?", 1)[0] == request.path:
+            next_url = admin_root  # never back to this page: that would only come here again
+        return redirect_to_login(next_url, login_url)
+
+
+def _session_only_user(request: HttpRequest) -> Any:
+    from django.contrib.auth import get_user
+
+    return get_user(request)

@@ -98,7 +98,9 @@ def from_claims(claims: dict[str, Any], mechanism: str = "jwt", carrier: str = H
         claims.get("scope"),
         claims.get("aud"),
     )
-    acts_for = CLIENT if isinstance(subject, str) and subject.startswith(CLIENT_SUBJECT_PREFIX) else USER
+    # A client's own subject (RFC 9068 §2.2, as the token endpoint writes it), exactly: never a
+    # prefix test, which a user whose (string) primary key starts with "client:" would pass.
+    acts_for = CLIENT if isinstance(client_id, str) and subject == CLIENT_SUBJECT_PREFIX + client_id else USER
     key = (client_id, scope, audience if isinstance(audience, str) else None, acts_for, mechanism, carrier)
     try:
         return _from_claims[key]
@@ -201,13 +203,24 @@ def accepts(*scopes: str, first_party: bool = True, clients: bool = False) -> Ca
         @accepts("reports:write", clients=True)   # + client_credentials tokens holding it
 
     DRF views use :class:`identity.contrib.rest_framework.permissions.RequireScopes` instead."""
-    declared = Accepts(first_party=first_party, scopes=frozenset(scopes), clients=clients)
+    declared = declaration(scopes, first_party=first_party, clients=clients)
 
     def decorate(view: V) -> V:
         view.identity_accepts = declared  # type: ignore[attr-defined]
         return view
 
     return decorate
+
+
+def declaration(scopes: Iterable[str], *, first_party: bool, clients: bool) -> Accepts:
+    """An :class:`Accepts`, refusing declarations that no credential could ever meet."""
+    names = tuple(scopes)
+    for name in names:
+        if not isinstance(name, str) or not name or any(ch.isspace() for ch in name):
+            raise ValueError(f"{name!r} is not a scope: one word, no spaces (RFC 6749 §3.3).")
+    if not names and not first_party:
+        raise ValueError("A view that takes no first-party credential must name the scopes it accepts.")
+    return Accepts(first_party=first_party, scopes=frozenset(names), clients=clients)
 
 
 def session_only(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -303,14 +316,21 @@ def from_permissions(permission_classes: Iterable[Any]) -> Accepts:
     return result or DEFAULT
 
 
-def _walk(item: Any) -> Iterable[Accepts]:
+#: DRF's composed permissions (``A & B``, ``A | B``, ``~A``, before and after instantiation), by
+#: class name: the core never imports DRF.
+_OPERANDS = frozenset({"OperandHolder", "SingleOperandHolder", "AND", "OR", "NOT"})
+
+
+def _walk(item: Any, depth: int = 0) -> Iterable[Accepts]:
     own = getattr(item, "identity_accepts", None)
     if isinstance(own, Accepts):
         yield own
+    if type(item).__name__ not in _OPERANDS or depth > 16:
+        return
     for operand in ("op1_class", "op2_class", "op1", "op2"):
         inner = getattr(item, operand, None)
         if inner is not None and inner is not item:
-            yield from _walk(inner)
+            yield from _walk(inner, depth + 1)
 
 
 def clear_declarations() -> None:

@@ -14,6 +14,7 @@ from identity.contrib.rest_framework.authentication import enforce_csrf
 from identity.contrib.rest_framework.views import IdentityAPIView
 from identity.core.authenticators import get_auth_method
 from identity.core.credentials import body, password_sign_in, text_field
+from identity.core.middleware import reads_authorization
 from identity.exceptions import InvalidRequest
 from identity.jwt import cookies, denylist, keys
 from identity.jwt.models import FamilyRevokeReason, RefreshFamily
@@ -112,6 +113,7 @@ class RevokeView(JWTView):
         return response
 
 
+@reads_authorization  # a public document: whatever credential comes with the request is not ours to judge
 @require_safe
 def jwks_view(request: HttpRequest) -> JsonResponse:
     """The JWK Set (RFC 7517 §5). Cached by verifiers for ``JWT_JWKS_MAX_AGE`` seconds, which

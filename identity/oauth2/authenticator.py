@@ -16,7 +16,8 @@ from identity.core.authenticators import AuthResult, BearerAuthenticator
 from identity.core.crypto import sha256_hex
 from identity.core.reach import CLIENT, USER, Reach
 from identity.core.users import ClientPrincipal
-from identity.oauth2.models import OAuthAccessToken, TokenFormat
+from identity.jwt.verify import default_audience
+from identity.oauth2.models import OAuthAccessToken, TokenFormat, is_reserved_client_id
 
 
 class OAuth2TokenAuthenticator(BearerAuthenticator):
@@ -45,15 +46,19 @@ class OAuth2TokenAuthenticator(BearerAuthenticator):
         if row is None:
             return None
         grant = row.grant
-        user = grant.user
+        client, user = grant.client, grant.user
         if user is not None and not user.is_active:
             return None
+        if client.audience and client.audience != default_audience():
+            return None  # issued for another API (RFC 8707 §2): as a JWT of that audience would be refused
+        if is_reserved_client_id(client.client_id):
+            return None  # a row holding the first-party id, made outside the form: never first party
         reach = Reach(
             self.method,
-            client_id=grant.client.client_id,
+            client_id=client.client_id,
             scope=row.scope,
-            audience=grant.client.audience or None,
+            audience=client.audience or None,
             acts_for=USER if user is not None else CLIENT,
         )
-        principal = user if user is not None else ClientPrincipal(grant.client.client_id)
+        principal = user if user is not None else ClientPrincipal(client.client_id)
         return AuthResult(user=principal, method=self.method, reach=reach, auth=row)

@@ -29,7 +29,12 @@ def issuer() -> str:
 
 
 def opaque_token() -> str:
-    return secrets.token_urlsafe(32)
+    """32 random bytes, base64url. Never with the prefix of identity's personal or refresh tokens
+    (``idt_``, ``idr_``: about one value in 8 million), whose authenticators would claim it."""
+    while True:
+        value = secrets.token_urlsafe(32)
+        if not value.startswith(("idt_", "idr_")):
+            return value
 
 
 @dataclass(frozen=True)

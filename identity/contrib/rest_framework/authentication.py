@@ -63,18 +63,23 @@ def view_declaration(request: Request) -> reach.Accepts:
     declared = getattr(view, "identity_accepts", None)
     if isinstance(declared, reach.Accepts):
         return declared
-    classes = getattr(view, "permission_classes", ())
-    hit = _by_permissions.get(id(classes))
-    if hit is not None and hit[0] is classes:
-        return hit[1]
-    found = reach.from_permissions(classes)
-    # Keyed by the list object (a class attribute or as_view()'s initkwargs: a handful, kept
-    # alive here so their ids are never reused), so a request pays a dictionary lookup.
-    _by_permissions[id(classes)] = (classes, found)
+    try:
+        key = tuple(getattr(view, "permission_classes", ()))
+        return _by_permissions[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable permission object: decided each time
+        return reach.from_permissions(getattr(view, "permission_classes", ()))
+    found = reach.from_permissions(key)
+    # Keyed by the classes themselves, so a view that builds a new list per request still hits;
+    # bounded, so one that builds new classes per request cannot grow it.
+    if len(_by_permissions) >= 256:
+        _by_permissions.clear()
+    _by_permissions[key] = found
     return found
 
 
-_by_permissions: dict[int, tuple[Any, reach.Accepts]] = {}
+_by_permissions: dict[tuple[Any, ...], reach.Accepts] = {}
 
 
 class IdentityAuthentication(BaseAuthentication):

@@ -42,6 +42,6 @@ def RequireScopes(*scopes: str, first_party: bool = True, clients: bool = False)
     that act for a client (``client_credentials``) holding them."""
     if not scopes:
         raise ValueError("RequireScopes needs at least one scope.")
-    declared = reach.Accepts(first_party=first_party, scopes=frozenset(scopes), clients=clients)
+    declared = reach.declaration(scopes, first_party=first_party, clients=clients)
     name = "RequireScopes(" + ", ".join(repr(s) for s in scopes) + ")"
     return type(name, (_ScopePermission,), {"identity_accepts": declared, "__doc__": f"Accepts {declared}."})

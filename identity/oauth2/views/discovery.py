@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
+from identity.core.middleware import reads_authorization
 from identity.oauth2.metadata import document
 from identity.oauth2.views.guards import provider_view
 
@@ -10,6 +11,7 @@ from identity.oauth2.views.guards import provider_view
 CACHE_SECONDS = 3600
 
 
+@reads_authorization  # a public document (RFC 8414 §3): credentials sent with it are not ours to judge
 @require_GET
 @provider_view
 def metadata(request: HttpRequest) -> JsonResponse:
