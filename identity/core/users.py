@@ -60,25 +60,19 @@ def forget(user_id: Any) -> None:
         _users.pop(key)
 
 
-class ClientPrincipal:
-    """``request.user`` of a request made with a token that acts for an OAuth client, not a user
-    (``client_credentials``, RFC 6749 §4.4): authenticated, but no user and no permissions. Only
-    views that declare they accept client tokens ever see it (:mod:`identity.core.reach`)."""
+class PrincipalWithoutPermissions:
+    """What ``request.user`` is when no user row stands behind the credential: authenticated,
+    never staff, holding no permission. Subclasses set ``username`` and say how two compare."""
 
     is_authenticated = True
     is_anonymous = False
     is_active = True
     is_staff = False
     is_superuser = False
-    is_client = True
-    pk = id = None
-
-    def __init__(self, client_id: str) -> None:
-        self.client_id = client_id
-        self.username = f"client:{client_id}"
+    username: str = ""
 
     def get_username(self) -> str:
-        return self.username
+        return str(self.username)
 
     def has_perm(self, perm: str, obj: Any = None) -> bool:
         return False
@@ -93,7 +87,20 @@ class ClientPrincipal:
         return set()
 
     def __str__(self) -> str:
-        return self.username
+        return self.get_username()
+
+
+class ClientPrincipal(PrincipalWithoutPermissions):
+    """``request.user`` of a request made with a token that acts for an OAuth client, not a user
+    (``client_credentials``, RFC 6749 §4.4). Only views that declare they accept client tokens
+    ever see it (:mod:`identity.core.reach`)."""
+
+    is_client = True
+    pk = id = None
+
+    def __init__(self, client_id: str) -> None:
+        self.client_id = client_id
+        self.username = f"client:{client_id}"
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ClientPrincipal) and other.client_id == self.client_id

@@ -12,46 +12,23 @@ from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
 
 from identity.conf import identity_settings, on_reload
+from identity.core.users import PrincipalWithoutPermissions
 from identity.exceptions import InvalidToken
 
 
-class TokenUser:
+class TokenUser(PrincipalWithoutPermissions):
     """A user known only from a verified access token: authenticated, with the token's
     subject as ``pk`` and its claims at hand, and no permissions of its own (a service that
     needs more loads its user with ``JWT_USER``)."""
-
-    is_authenticated = True
-    is_anonymous = False
-    is_active = True
-    is_staff = False
-    is_superuser = False
 
     def __init__(self, claims: dict[str, Any]) -> None:
         self.claims = claims
         self.pk = self.id = claims["sub"]
         self.username = claims.get("preferred_username") or claims["sub"]
 
-    def get_username(self) -> str:
-        return str(self.username)
-
     @property
     def scopes(self) -> frozenset[str]:
         return frozenset(str(self.claims.get("scope") or "").split())
-
-    def has_perm(self, perm: str, obj: Any = None) -> bool:
-        return False
-
-    def has_perms(self, perm_list: Any, obj: Any = None) -> bool:
-        return False
-
-    def has_module_perms(self, app_label: str) -> bool:
-        return False
-
-    def get_all_permissions(self, obj: Any = None) -> set[str]:
-        return set()
-
-    def __str__(self) -> str:
-        return self.get_username()
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, TokenUser) and other.pk == self.pk

@@ -12,10 +12,7 @@ were issued from. The JWT cookie row is checked in process (the demo does not ru
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -24,6 +21,7 @@ import pytest
 import requests
 
 from tests.oauth2.browser import csrf_token, follow_to_client, sign_in
+from tests.oauth2.conftest import basic, pkce
 from tests.reach_table import ACCEPTED, Expected, table
 
 pytestmark = pytest.mark.e2e
@@ -43,16 +41,6 @@ class Credentials:
     site_b: Any
     browser: requests.Session  # signed in on site A as the admin, and on site B through it
     headers: dict[str, str] = field(default_factory=dict)  # kind -> Authorization value
-
-
-def _pkce() -> tuple[str, str]:
-    verifier = secrets.token_urlsafe(48)
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
-    return verifier, challenge
-
-
-def _basic(user: str, password: str) -> str:
-    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
 def _authorize_url(base: str, client_id: str, redirect_uri: str, scope: str, challenge: str) -> str:
@@ -75,7 +63,7 @@ def _oauth_tokens(
     """The authorization code flow as the admin's browser and the client would walk it
     (consent given on the consent page when the client is not trusted)."""
     base = creds.site_a.url
-    verifier, challenge = _pkce()
+    verifier, challenge = pkce()
     location = follow_to_client(creds.browser, _authorize_url(base, client_id, redirect_uri, scope, challenge))
     code = parse_qs(urlsplit(location).query)["code"][0]
     response = requests.post(
@@ -86,7 +74,7 @@ def _oauth_tokens(
             "redirect_uri": redirect_uri,
             "code_verifier": verifier,
         },
-        headers={"Authorization": _basic(client_id, secret)},
+        headers={"Authorization": basic(client_id, secret)},
         timeout=15,
     )
     assert response.status_code == 200, response.text
@@ -127,7 +115,7 @@ def creds(demo_sites: Any) -> Credentials:
     assert landed.status_code == 200 and landed.url.startswith(site_b.url), landed.url
     creds = Credentials(site_a, site_b, browser)
     h = creds.headers
-    h["basic"] = _basic(USER, PASSWORD)
+    h["basic"] = basic(USER, PASSWORD)
     token = requests.post(f"{site_a.url}/api/auth/token/", json={"username": USER, "password": PASSWORD}, timeout=15)
     h["personal-token"] = f"Token {token.json()['token']}"
     pair = requests.post(f"{site_a.url}/api/auth/jwt/", json={"username": USER, "password": PASSWORD}, timeout=15)
@@ -160,7 +148,7 @@ def creds(demo_sites: Any) -> Credentials:
     batch = requests.post(
         f"{site_a.url}/oauth/token/",
         data={"grant_type": "client_credentials"},
-        headers={"Authorization": _basic("matrix-batch", secrets_by_client["matrix-batch"])},
+        headers={"Authorization": basic("matrix-batch", secrets_by_client["matrix-batch"])},
         timeout=15,
     )
     assert batch.status_code == 200, batch.text
@@ -188,7 +176,7 @@ class Target:
 
 def _targets(creds: Credentials, kind: str) -> list[Target]:
     b_callback = f"{creds.site_b.url}/accounts/oidc/callback/"
-    _, challenge = _pkce()
+    _, challenge = pkce()
     authorize = urlsplit(_authorize_url("", "demo-site-b", b_callback, "openid", challenge))
     return [
         Target("pages", "sign-in page", "a", "GET", "/accounts/login/", 200),
