@@ -16,6 +16,9 @@ from django.test import Client, override_settings
 
 from identity.conf import identity_settings
 
+# The admin-action tests' shared test methods assert there: explain their failures too.
+pytest.register_assert_rewrite("tests.admin_actions")
+
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 

@@ -9,16 +9,13 @@ from typing import Any
 import pytest
 
 from identity.cas.models import CasService
-from tests.admin_actions import assert_refused, every_identity_permission_but, run_offered, staff_client, table_state
+from tests.admin_actions import AdminActionPermissions
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "/admin/identity/casservice/"
-ACTIONS = ["enable", "disable"]
-
 
 @pytest.fixture
-def targets(service_factory: Callable[..., CasService]) -> dict[str, CasService]:
+def rows(service_factory: Callable[..., CasService]) -> dict[str, CasService]:
     """The service each action would change: a disabled one to enable, an enabled one to disable."""
     return {
         "enable": service_factory("Off", "https://off.example.com/", enabled=False),
@@ -26,24 +23,15 @@ def targets(service_factory: Callable[..., CasService]) -> dict[str, CasService]
     }
 
 
-def _state() -> list[tuple[Any, ...]]:
-    return table_state(CasService)
+class TestCasServiceActions(AdminActionPermissions):
+    CASES = [
+        pytest.param("casservice", "enable", "change_casservice", id="casservice-enable"),
+        pytest.param("casservice", "disable", "change_casservice", id="casservice-disable"),
+    ]
+    MODELS = (CasService,)
 
+    def target(self, rows: dict[str, Any], page: str, action: str) -> Any:
+        return rows[action].pk
 
-@pytest.mark.parametrize("action", ACTIONS)
-def test_view_only_staff_cannot_run_the_action(targets: dict[str, CasService], action: str) -> None:
-    browser = staff_client("viewer", "identity.view_casservice")
-    assert_refused(browser, CHANGELIST, action, targets[action].pk, _state)
-
-
-@pytest.mark.parametrize("action", ACTIONS)
-def test_every_other_permission_is_not_enough(targets: dict[str, CasService], action: str) -> None:
-    browser = staff_client("almost", *every_identity_permission_but("change_casservice"))
-    assert_refused(browser, CHANGELIST, action, targets[action].pk, _state)
-
-
-@pytest.mark.parametrize("action", ACTIONS)
-def test_staff_with_the_permission_runs_the_action(targets: dict[str, CasService], action: str) -> None:
-    browser = staff_client("operator", "identity.view_casservice", "identity.change_casservice")
-    run_offered(browser, CHANGELIST, action, targets[action].pk)
-    assert CasService.objects.get(pk=targets[action].pk).enabled is (action == "enable")
+    def took_effect(self, action: str, rows: dict[str, Any]) -> bool:
+        return CasService.objects.get(pk=rows[action].pk).enabled is (action == "enable")

@@ -10,6 +10,7 @@ too, and so is that sessions, signing keys and denylist entries cannot be delete
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -29,13 +30,6 @@ pytestmark = pytest.mark.django_db
 
 HOW = ["delete_selected", "delete_view"]
 FORMATS = ["jwt", "opaque"]
-
-
-@pytest.fixture
-def browser(alice: Any) -> DjangoClient:
-    client = DjangoClient()
-    sign_in(client)
-    return client
 
 
 @pytest.fixture
@@ -60,18 +54,6 @@ def _tokens(browser: DjangoClient, secret: str) -> dict[str, Any]:
     return body
 
 
-def _issue(
-    browser: DjangoClient, make_client: Any, alice: Any, token_format: str
-) -> tuple[Client, str, dict[str, Any]]:
-    """A client of ``token_format``, alice's consent to it, and her live tokens."""
-    client, secret = make_client(access_token_format=token_format)
-    assert secret
-    Consent.objects.create(user=alice, client=client, scope="openid profile")
-    body = _tokens(browser, secret)
-    assert OAuthAccessToken.objects.get(grant__user=alice).format == token_format
-    return client, secret, body
-
-
 def _delete(root: DjangoClient, page: str, pk: Any, how: str) -> Any:
     """Delete one row the way the admin does, confirmation included."""
     if how == "delete_selected":
@@ -79,65 +61,70 @@ def _delete(root: DjangoClient, page: str, pk: Any, how: str) -> Any:
     return root.post(f"/admin/{page}/{pk}/delete/", {"post": "yes"})
 
 
-def _deleted(root: DjangoClient, page: str, pk: Any, how: str, capture: Any) -> None:
-    with capture(execute=True):  # the denylist applies on commit
-        response = _delete(root, page, pk, how)
-    assert response.status_code == 302, response.content[:400]
+@dataclass
+class Scene:
+    """A superuser in the admin (``root``), alice signed in (``browser``), and a way to make clients."""
+
+    root: DjangoClient
+    browser: DjangoClient
+    make_client: Any
+    alice: Any
+    capture: Any
+
+    def issue(self, token_format: str) -> tuple[Client, str, dict[str, Any]]:
+        """A client of ``token_format``, alice's consent to it, and her live tokens."""
+        client, secret = self.make_client(access_token_format=token_format)
+        assert secret
+        Consent.objects.create(user=self.alice, client=client, scope="openid profile")
+        body = _tokens(self.browser, secret)
+        assert OAuthAccessToken.objects.get(grant__user=self.alice).format == token_format
+        return client, secret, body
+
+    def deleted(self, page: str, pk: Any, how: str) -> None:
+        """Delete one row as root, running what waits for the commit."""
+        with self.capture(execute=True):  # the denylist applies on commit
+            response = _delete(self.root, page, pk, how)
+        assert response.status_code == 302, response.content[:400]
+
+
+@pytest.fixture
+def scene(
+    root: DjangoClient,
+    signed_in: DjangoClient,
+    make_client: Any,
+    alice: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> Scene:
+    return Scene(root, signed_in, make_client, alice, django_capture_on_commit_callbacks)
 
 
 @pytest.mark.parametrize("token_format", FORMATS)
 @pytest.mark.parametrize("how", HOW)
-def test_deleting_a_grant_ends_its_access_tokens(
-    root: DjangoClient,
-    browser: DjangoClient,
-    make_client: Any,
-    alice: Any,
-    how: str,
-    token_format: str,
-    django_capture_on_commit_callbacks: Any,
-) -> None:
-    _, _, body = _issue(browser, make_client, alice, token_format)
-    grant = Grant.objects.get()
-    _deleted(root, "identity/grant", grant.pk, how, django_capture_on_commit_callbacks)
+def test_deleting_a_grant_ends_its_access_tokens(scene: Scene, how: str, token_format: str) -> None:
+    _, _, body = scene.issue(token_format)
+    scene.deleted("identity/grant", Grant.objects.get().pk, how)
     assert not Grant.objects.exists()
     assert _api(body["access_token"]) == 401
 
 
 @pytest.mark.parametrize("token_format", FORMATS)
 @pytest.mark.parametrize("how", HOW)
-def test_deleting_a_client_ends_its_access_tokens(
-    root: DjangoClient,
-    browser: DjangoClient,
-    make_client: Any,
-    alice: Any,
-    how: str,
-    token_format: str,
-    django_capture_on_commit_callbacks: Any,
-) -> None:
-    client, _, body = _issue(browser, make_client, alice, token_format)
-    _deleted(root, "identity/client", client.pk, how, django_capture_on_commit_callbacks)
+def test_deleting_a_client_ends_its_access_tokens(scene: Scene, how: str, token_format: str) -> None:
+    client, _, body = scene.issue(token_format)
+    scene.deleted("identity/client", client.pk, how)
     assert not Client.objects.exists() and not Grant.objects.exists()
     assert _api(body["access_token"]) == 401
 
 
 @pytest.mark.parametrize("token_format", FORMATS)
 @pytest.mark.parametrize("how", HOW)
-def test_deleting_a_consent_revokes_the_grants_it_allowed(
-    root: DjangoClient,
-    browser: DjangoClient,
-    make_client: Any,
-    alice: Any,
-    bob: Any,
-    how: str,
-    token_format: str,
-    django_capture_on_commit_callbacks: Any,
-) -> None:
-    _, secret, body = _issue(browser, make_client, alice, token_format)
+def test_deleting_a_consent_revokes_the_grants_it_allowed(scene: Scene, bob: Any, how: str, token_format: str) -> None:
+    alice = scene.alice
+    _, secret, body = scene.issue(token_format)
     bobs_browser = DjangoClient()
     sign_in(bobs_browser, "bob", "bob-pass")
     bobs = _tokens(bobs_browser, secret)  # the same client, without a consent of alice's
-    consent = Consent.objects.get(user=alice)
-    _deleted(root, "identity/consent", consent.pk, how, django_capture_on_commit_callbacks)
+    scene.deleted("identity/consent", Consent.objects.get(user=alice).pk, how)
     assert not Consent.objects.exists()
     assert _api(body["access_token"]) == 401
     grant = Grant.objects.get(user=alice)
@@ -152,31 +139,23 @@ def test_deleting_a_consent_revokes_the_grants_it_allowed(
 
 @pytest.mark.parametrize("token_format", FORMATS)
 @pytest.mark.parametrize("how", HOW)
-def test_deleting_a_user_ends_their_access_tokens(
-    root: DjangoClient,
-    browser: DjangoClient,
-    make_client: Any,
-    alice: Any,
-    how: str,
-    token_format: str,
-    django_capture_on_commit_callbacks: Any,
-) -> None:
+def test_deleting_a_user_ends_their_access_tokens(scene: Scene, how: str, token_format: str) -> None:
     """Already done by the receivers of the user's pre_delete (``credentials_changed`` revokes
     every grant). The admin refuses to delete a user who still has session rows (the cascade
     would delete sessions, which the admin refuses), so her session history goes first, as the
     cleanup prunes it after ``SESSION_HISTORY_DAYS``, without ending anything."""
-    _, _, body = _issue(browser, make_client, alice, token_format)
-    UserSession.objects.filter(user=alice).delete()
+    _, _, body = scene.issue(token_format)
+    UserSession.objects.filter(user=scene.alice).delete()
     assert _api(body["access_token"]) == 200
-    _deleted(root, "auth/user", alice.pk, how, django_capture_on_commit_callbacks)
+    scene.deleted("auth/user", scene.alice.pk, how)
     assert not get_user_model().objects.filter(username="alice").exists()
     assert _api(body["access_token"]) == 401  # JWT_USER is "token": only the denylist refuses a JWT
 
 
-def _undeletable_row(page: str, browser: DjangoClient, make_client: Any, alice: Any) -> Any:
-    _issue(browser, make_client, alice, "jwt")  # signs a JWT (a key) in a session
+def _undeletable_row(page: str, scene: Scene) -> Any:
+    scene.issue("jwt")  # signs a JWT (a key) in a session
     if page == "identity/usersession":
-        return UserSession.objects.get(user=alice)
+        return UserSession.objects.get(user=scene.alice)
     if page == "identity/signingkey":
         return SigningKey.objects.first()
     deny_jti("some-jti", timezone.now() + timedelta(minutes=5))
@@ -185,10 +164,8 @@ def _undeletable_row(page: str, browser: DjangoClient, make_client: Any, alice: 
 
 @pytest.mark.parametrize("page", ["identity/usersession", "identity/signingkey", "identity/deniedtoken"])
 @pytest.mark.parametrize("how", HOW)
-def test_sessions_keys_and_denials_cannot_be_deleted(
-    root: DjangoClient, browser: DjangoClient, make_client: Any, alice: Any, page: str, how: str
-) -> None:
-    row = _undeletable_row(page, browser, make_client, alice)
-    response = _delete(root, page, row.pk, how)
+def test_sessions_keys_and_denials_cannot_be_deleted(scene: Scene, page: str, how: str) -> None:
+    row = _undeletable_row(page, scene)
+    response = _delete(scene.root, page, row.pk, how)
     assert response.status_code in ({403} if how == "delete_view" else {200, 302})  # not offered
     assert type(row).objects.filter(pk=row.pk).exists()

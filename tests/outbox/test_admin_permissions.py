@@ -10,40 +10,28 @@ import pytest
 from django.utils import timezone
 
 from identity.outbox.models import OutboxMessage, OutboxStatus
-from tests.admin_actions import assert_refused, every_identity_permission_but, run_offered, staff_client, table_state
+from tests.admin_actions import AdminActionPermissions
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "/admin/identity/outboxmessage/"
-
 
 @pytest.fixture
-def abandoned() -> OutboxMessage:
-    return OutboxMessage.objects.create(
+def rows() -> dict[str, OutboxMessage]:
+    """An abandoned delivery, to retry."""
+    abandoned = OutboxMessage.objects.create(
         kind="cas.slo",
         url="https://app.example.com/slo",
         status=OutboxStatus.ABANDONED,
         attempts=8,
         next_attempt_at=timezone.now() + timedelta(days=1),
     )
+    return {"outboxmessage": abandoned}
 
 
-def _state() -> list[tuple[Any, ...]]:
-    return table_state(OutboxMessage)
+class TestOutboxActions(AdminActionPermissions):
+    CASES = [pytest.param("outboxmessage", "retry_now", "change_outboxmessage", id="outboxmessage-retry_now")]
+    MODELS = (OutboxMessage,)
 
-
-def test_view_only_staff_cannot_retry(abandoned: OutboxMessage) -> None:
-    browser = staff_client("viewer", "identity.view_outboxmessage")
-    assert_refused(browser, CHANGELIST, "retry_now", abandoned.pk, _state)
-
-
-def test_every_other_permission_is_not_enough(abandoned: OutboxMessage) -> None:
-    browser = staff_client("almost", *every_identity_permission_but("change_outboxmessage"))
-    assert_refused(browser, CHANGELIST, "retry_now", abandoned.pk, _state)
-
-
-def test_staff_with_the_permission_retries(abandoned: OutboxMessage) -> None:
-    browser = staff_client("operator", "identity.view_outboxmessage", "identity.change_outboxmessage")
-    run_offered(browser, CHANGELIST, "retry_now", abandoned.pk)
-    abandoned.refresh_from_db()
-    assert abandoned.status == OutboxStatus.PENDING and abandoned.attempts == 0
+    def took_effect(self, action: str, rows: dict[str, Any]) -> bool:
+        message = OutboxMessage.objects.get(pk=rows["outboxmessage"].pk)
+        return message.status == OutboxStatus.PENDING and message.attempts == 0

@@ -9,43 +9,27 @@ import pytest
 from django.test import Client
 
 from identity.sessions.models import EndReason, UserSession
-from tests.admin_actions import assert_refused, every_identity_permission_but, run_offered, staff_client, table_state
+from tests.admin_actions import AdminActionPermissions
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-CHANGELIST = "/admin/identity/usersession/"
-
 
 @pytest.fixture
-def victim(alice: Any) -> Client:
-    browser = Client()
-    sign_in(browser)
-    return browser
+def rows(alice: Any) -> dict[str, Any]:
+    """alice signed in in the ``victim`` browser, and her session's row."""
+    victim = Client()
+    sign_in(victim)
+    return {"usersession": UserSession.objects.get(user=alice), "victim": victim}
 
 
-def _state() -> list[tuple[Any, ...]]:
-    return table_state(UserSession)
+class TestSessionActions(AdminActionPermissions):
+    CASES = [pytest.param("usersession", "end_selected", "delete_usersession", id="usersession-end_selected")]
+    MODELS = (UserSession,)
 
+    def took_effect(self, action: str, rows: dict[str, Any]) -> bool:
+        row = UserSession.objects.get(pk=rows["usersession"].pk)
+        return row.end_reason == EndReason.ADMIN and rows["victim"].get("/api/whoami/").status_code == 401
 
-def _assert_cannot_end(alice: Any, victim: Client, browser: Client) -> None:
-    row = UserSession.objects.get(user=alice)
-    assert_refused(browser, CHANGELIST, "end_selected", row.pk, _state)
-    assert victim.get("/api/whoami/").status_code == 200
-
-
-def test_view_only_staff_cannot_end_sessions(alice: Any, victim: Client) -> None:
-    _assert_cannot_end(alice, victim, staff_client("viewer", "identity.view_usersession"))
-
-
-def test_every_other_permission_is_not_enough(alice: Any, victim: Client) -> None:
-    _assert_cannot_end(alice, victim, staff_client("almost", *every_identity_permission_but("delete_usersession")))
-
-
-def test_staff_with_delete_usersession_ends_sessions(alice: Any, victim: Client) -> None:
-    browser = staff_client("operator", "identity.view_usersession", "identity.delete_usersession")
-    row = UserSession.objects.get(user=alice)
-    run_offered(browser, CHANGELIST, "end_selected", row.pk)
-    row.refresh_from_db()
-    assert row.end_reason == EndReason.ADMIN
-    assert victim.get("/api/whoami/").status_code == 401
+    def assert_still_in_force(self, rows: dict[str, Any]) -> None:
+        assert rows["victim"].get("/api/whoami/").status_code == 200
