@@ -152,13 +152,13 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
         """A request with an Authorization header: answered (a response, or None once
         ``request.user`` is set from it), or ``_UNSET`` when the header is not one of ours and
         the request goes the cookie way."""
-        if declared.session_only and reach._presents_header_credential(request):
+        if declared.session_only and reach.presents_header_credential(request):
             # Refused before any check: a page that takes no header credential is no oracle.
-            return error_response(request, reach._header_refusal(request))
+            return error_response(request, reach.header_refusal(request))
         try:
             result = authenticate(request)
         except IdentityError as exc:
-            if not reach._presents_header_credential(request):
+            if not reach.presents_header_credential(request):
                 return _UNSET  # a bad cookie behind a header of another scheme: the cookie way decides
             return error_response(request, exc)
         if result is None or result.reach.carrier not in _FROM_HEADER:
@@ -188,7 +188,7 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
                 request.user = SimpleLazyObject(lambda: _session_only_user(request))  # type: ignore[assignment]
             elif actual != guessed:
                 problem = (
-                    reach._header_refusal(request)
+                    reach.header_refusal(request)
                     if actual.session_only
                     else reach.refusal(request._identity_outcome.reach, actual)  # type: ignore[attr-defined]
                 )

@@ -243,8 +243,8 @@ def session_only(view: Callable[..., Any]) -> Callable[..., Any]:
 def session_only_problem(request: HttpRequest) -> IdentityError | None:
     """A refusal when a session-only page is reached with another credential. A cookie-borne
     credential that is not a session (a JWT cookie) is ignored instead: the page sees no user."""
-    if _presents_header_credential(request):
-        return _header_refusal(request)
+    if presents_header_credential(request):
+        return header_refusal(request)
     outcome = getattr(request, "_identity_outcome", None)
     reach = getattr(outcome, "reach", None)
     if reach is not None and not reach.interactive:
@@ -255,7 +255,7 @@ def session_only_problem(request: HttpRequest) -> IdentityError | None:
     return None
 
 
-def _presents_header_credential(request: HttpRequest) -> bool:
+def presents_header_credential(request: HttpRequest) -> bool:
     from identity.core.authenticators import get_authenticators
 
     header = request.META.get("HTTP_AUTHORIZATION")
@@ -265,7 +265,7 @@ def _presents_header_credential(request: HttpRequest) -> bool:
     return any(scheme in a.schemes for a in get_authenticators())
 
 
-def _header_refusal(request: HttpRequest) -> IdentityError:
+def header_refusal(request: HttpRequest) -> IdentityError:
     scheme = request.META.get("HTTP_AUTHORIZATION", "").strip().partition(" ")[0].lower()
     reach = BASIC_REACH if scheme == "basic" else PERSONAL_TOKEN_REACH
     return refusal(reach, SESSION_ONLY) or CredentialNotAccepted()
