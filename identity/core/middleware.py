@@ -186,7 +186,7 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
             actual = _declared_or_own_header(match)
             if actual is _OWN_HEADER:
                 request.user = SimpleLazyObject(lambda: _session_only_user(request))  # type: ignore[assignment]
-            elif actual != guessed:
+            elif actual is not guessed and actual != guessed:  # usually the very same object
                 problem = (
                     reach.header_refusal(request)
                     if actual.session_only

@@ -53,9 +53,9 @@ HEADER = "header"  # a bearer header: never sent by a browser on its own, no CSR
 
 @dataclass(slots=True)
 class Reach:
-    """What one credential was issued for. Instances are shared between requests (see
-    :func:`from_claims`): treat them as immutable. (Not frozen: a frozen dataclass costs a
-    microsecond per construction in ``object.__setattr__``.)"""
+    """What one credential was issued for. Instances are shared between requests: treat them as
+    immutable. (Not frozen: a frozen dataclass costs a microsecond per construction in
+    ``object.__setattr__``.)"""
 
     mechanism: str  # the authenticator's method: "session", "basic", "token", "jwt", "oauth2"
     client_id: str = FIRST_PARTY_CLIENT_ID  # which client holds it; FIRST_PARTY_CLIENT_ID: identity's own
@@ -64,11 +64,12 @@ class Reach:
     acts_for: str = USER  # USER, or CLIENT for a client-credentials token
     interactive: bool = False  # a browser session from an interactive sign-in
     carrier: str = HEADER
-    _scopes: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    #: Worked out once, at construction: read on every request.
+    first_party: bool = field(init=False, repr=False, compare=False)
+    _scopes: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
 
-    @property
-    def first_party(self) -> bool:
-        return self.client_id == FIRST_PARTY_CLIENT_ID and self.acts_for == USER
+    def __post_init__(self) -> None:
+        self.first_party = self.client_id == FIRST_PARTY_CLIENT_ID and self.acts_for == USER
 
     @property
     def scopes(self) -> frozenset[str]:
@@ -83,43 +84,17 @@ SESSION_REACH = Reach("session", interactive=True, carrier=SESSION_COOKIE)
 BASIC_REACH = Reach("basic", carrier=BASIC)
 PERSONAL_TOKEN_REACH = Reach("token")
 
-#: Reaches built from claims, by what they depend on: tokens of one client with one scope share
-#: one object (and its parsed scopes), so a request pays a dictionary lookup. Bounded: emptied
-#: when full, so a flood of distinct scopes costs what it would without it.
-_from_claims: dict[tuple[Any, ...], Reach] = {}
-_FROM_CLAIMS_KEPT = 1024
-
 
 def from_claims(claims: dict[str, Any], mechanism: str = "jwt", carrier: str = HEADER) -> Reach:
-    """The reach of a verified access JWT (RFC 9068 §2.2: ``client_id``, ``scope``, ``sub``)."""
-    subject, client_id, scope, audience = (
-        claims.get("sub"),
-        claims.get("client_id"),
-        claims.get("scope"),
-        claims.get("aud"),
-    )
+    """The reach of a verified access JWT (RFC 9068 §2.2: ``client_id``, ``scope``, ``sub``).
+    Callers keep it with the token (its claims never change): see :mod:`identity.jwt.authenticator`."""
+    subject, client_id, scope = claims.get("sub"), claims.get("client_id"), claims.get("scope")
+    client_id = client_id if isinstance(client_id, str) else ""
     # A client's own subject (RFC 9068 §2.2, as the token endpoint writes it), exactly: never a
     # prefix test, which a user whose (string) primary key starts with "client:" would pass.
-    acts_for = CLIENT if isinstance(client_id, str) and subject == CLIENT_SUBJECT_PREFIX + client_id else USER
-    key = (client_id, scope, audience if isinstance(audience, str) else None, acts_for, mechanism, carrier)
-    try:
-        return _from_claims[key]
-    except (KeyError, TypeError):  # TypeError: a claim that cannot be a key (a list): built, not kept
-        pass
-    found = Reach(
-        mechanism,
-        client_id if isinstance(client_id, str) else "",
-        scope if isinstance(scope, str) else "",
-        audience,
-        acts_for,
-        False,
-        carrier,
-    )
-    if isinstance(client_id, str) and isinstance(scope, str | None) and isinstance(audience, str):
-        if len(_from_claims) >= _FROM_CLAIMS_KEPT:
-            _from_claims.clear()
-        _from_claims[key] = found
-    return found
+    acts_for = CLIENT if client_id and subject == CLIENT_SUBJECT_PREFIX + client_id else USER
+    scope = scope if isinstance(scope, str) else ""
+    return Reach(mechanism, client_id, scope, claims.get("aud"), acts_for, False, carrier)
 
 
 # --- what a view accepts --------------------------------------------------------------------
@@ -136,6 +111,11 @@ class Accepts:
     clients: bool = False
     #: Only an interactive browser session (identity's pages, the admin).
     session_only: bool = False
+
+    @property
+    def needed(self) -> str:
+        """The ``scope`` of an ``insufficient_scope`` challenge (RFC 6750 §3.1): space-separated."""
+        return " ".join(sorted(self.scopes))
 
     def merged(self, other: Accepts) -> Accepts:
         """Two declarations on one view: every scope is needed; the narrower of the rest."""
@@ -154,6 +134,8 @@ SESSION_ONLY = Accepts(session_only=True)
 
 def refusal(reach: Reach, accepts: Accepts) -> IdentityError | None:
     """Why ``reach`` may not use a view that ``accepts`` this, or None when it may."""
+    if reach.first_party and accepts.first_party and not accepts.session_only:
+        return None  # the common case first: a first-party credential on a view that takes them
     if accepts.session_only:
         if reach.interactive:
             return None
@@ -162,13 +144,12 @@ def refusal(reach: Reach, accepts: Accepts) -> IdentityError | None:
         if accepts.first_party:
             return None
         return _not_accepted(reach, "This resource accepts only OAuth access tokens with the right scope.")
-    needed = " ".join(sorted(accepts.scopes)) or None
     if not accepts.scopes:
         return InsufficientScope("This resource does not accept OAuth access tokens.")
     if reach.acts_for == CLIENT and not accepts.clients:
-        return InsufficientScope("This resource does not accept tokens that act for a client.", scope=needed)
+        return InsufficientScope("This resource does not accept tokens that act for a client.", scope=accepts.needed)
     if not accepts.scopes <= reach.scopes:
-        return InsufficientScope(f"The access token needs the scope {needed}.", scope=needed)
+        return InsufficientScope(f"The access token needs the scope {accepts.needed}.", scope=accepts.needed)
     return None
 
 

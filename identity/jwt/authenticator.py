@@ -9,9 +9,9 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from identity.conf import identity_settings
+from identity.conf import identity_settings, on_reload
 from identity.core.authenticators import AuthResult, BearerAuthenticator
-from identity.core.reach import CLIENT, COOKIE, HEADER, from_claims
+from identity.core.reach import CLIENT, COOKIE, HEADER, Reach, from_claims
 from identity.core.users import ClientPrincipal
 from identity.exceptions import InvalidToken
 from identity.jwt import denylist
@@ -33,10 +33,29 @@ def verify_access_token(token: str) -> dict[str, Any]:
     return claims
 
 
-def result_from_claims(claims: dict[str, Any], carrier: str) -> AuthResult:
+#: The reach of each verified token by carrier and token string (its claims never change), so a
+#: repeated token pays a dictionary lookup (the string's hash is already computed by then).
+#: Bounded like the header cache of :mod:`identity.jwt.verify`: emptied when full.
+_reaches: dict[str, dict[str, Reach]] = {HEADER: {}, COOKIE: {}}
+_REACHES_KEPT = 4096
+
+
+@on_reload
+def _forget_reaches() -> None:
+    for kept in _reaches.values():
+        kept.clear()
+
+
+def result_from_claims(claims: dict[str, Any], carrier: str, token: str) -> AuthResult:
     """Who the token is (a user, or the client a ``client_credentials`` token acts for) and
     what it reaches, from its claims alone: no SQL."""
-    reach = from_claims(claims, "jwt", carrier)
+    kept = _reaches[carrier]
+    reach = kept.get(token)
+    if reach is None:
+        reach = from_claims(claims, "jwt", carrier)
+        if len(kept) >= _REACHES_KEPT:
+            kept.clear()
+        kept[token] = reach
     user = ClientPrincipal(reach.client_id) if reach.acts_for == CLIENT else user_from_claims(claims)
     return AuthResult(user=user, method="jwt", reach=reach, auth=claims)
 
@@ -54,7 +73,7 @@ class JWTAuthenticator(BearerAuthenticator):
     def authenticate_header(self, request: HttpRequest, scheme: str, credentials: str) -> AuthResult | None:
         if not looks_like_jwt(credentials):
             return None  # an opaque token: another authenticator's
-        return result_from_claims(self.verify(credentials), HEADER)
+        return result_from_claims(self.verify(credentials), HEADER, credentials)
 
 
 class JWTCookieAuthenticator(BearerAuthenticator):
@@ -70,7 +89,7 @@ class JWTCookieAuthenticator(BearerAuthenticator):
         token = request.COOKIES.get(identity_settings.JWT_COOKIE_NAME)
         if not token:
             return None
-        return result_from_claims(verify_access_token(token), COOKIE)
+        return result_from_claims(verify_access_token(token), COOKIE, token)
 
     def challenge(self, request: HttpRequest, error: Any = None) -> str | None:
         return None  # the Bearer challenge is the header authenticator's
