@@ -5,6 +5,7 @@ PostgreSQL server named by IDENTITY_TEST_DATABASE_URL. Redis (IDENTITY_TEST_REDI
 from __future__ import annotations
 
 import os
+import tempfile
 
 import dj_database_url
 
@@ -20,7 +21,17 @@ if TEST_DB == "postgres":
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("IDENTITY_TEST_DATABASE_NAME", "identity_test")}
 else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    # A file, not ":memory:": Django's in-memory test database is opened in SQLite's shared-cache
+    # mode, where a second connection (the outbox's delivery thread, the race tests' threads) is
+    # answered "table is locked" at once instead of waiting; a file waits up to the timeout.
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": ":memory:",
+            "OPTIONS": {"timeout": 20},
+            "TEST": {"NAME": os.path.join(tempfile.gettempdir(), f"identity-tests-{os.getpid()}.sqlite3")},
+        }
+    }
 
 INSTALLED_APPS = [
     "django.contrib.admin",
