@@ -3,8 +3,9 @@
 Users write a single ``IDENTITY = {...}`` dict in their Django settings. Every key and its
 default is listed in ``DEFAULTS`` below with a comment saying what it governs. Values are read
 lazily on attribute access and the cache is dropped on ``setting_changed``, so
-``override_settings(IDENTITY=...)`` works in tests. Validation lives in system checks
-(``identity/checks.py``), not here: reading a setting never raises for a bad value.
+``override_settings(IDENTITY=...)`` works in tests. Validation lives in system checks (each
+mechanism's ``checks.py``, named in its manifest), not here: reading a setting never raises for
+a bad value.
 """
 
 from __future__ import annotations
@@ -15,20 +16,32 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
 
+#: identity's own mechanisms, in the order their authenticators are tried (see
+#: :mod:`identity.core.mechanisms`).
+DEFAULT_MECHANISMS: list[str] = [
+    "identity.sessions",
+    "identity.basic",
+    "identity.tokens",
+    "identity.oauth2",
+    "identity.jwt",
+    "identity.cas",
+    "identity.outbox",
+    "identity.client",
+    "identity.client.cas",
+    "identity.client.oidc",
+]
+
 DEFAULTS: dict[str, Any] = {
     # Product name shown on identity's pages (sign-in, Security).
     "SITE_NAME": "Identity",
     # --- authentication core -------------------------------------------------------------
+    # Mechanisms enabled on this site: package paths, each with a ``manifest.py`` saying what it
+    # contributes (authenticators, URLs, checks, receivers, cleanup, Security page sections,
+    # admin). The order is the order of authenticators, URLs and sections. The core is implicit.
+    "MECHANISMS": DEFAULT_MECHANISMS,
     # Authenticators tried in order for every request (dotted paths to Authenticator classes).
-    "AUTHENTICATORS": [
-        "identity.sessions.authenticator.SessionAuthenticator",
-        "identity.basic.authenticator.BasicAuthenticator",
-        "identity.tokens.authenticator.TokenAuthenticator",
-        "identity.oauth2.authenticator.OAuth2TokenAuthenticator",
-        "identity.jwt.authenticator.JWTAuthenticator",
-        "identity.jwt.authenticator.JWTCookieAuthenticator",
-        "identity.jwt.remote.RemoteJWTAuthenticator",
-    ],
+    # None: every enabled mechanism's authenticators, in MECHANISMS order.
+    "AUTHENTICATORS": None,
     # Client IPs are read from X-Forwarded-For only when REMOTE_ADDR is one of these
     # addresses or networks (CIDR). Empty: X-Forwarded-For is ignored.
     "TRUSTED_PROXIES": [],
@@ -233,9 +246,6 @@ DEFAULTS: dict[str, Any] = {
     "WORKER_CLEANUP_INTERVAL": 300,  # seconds between identity_clearexpired runs
     "CLEANUP_BATCH_SIZE": 1000,
 }
-
-# Settings holding dotted paths that are imported on access.
-IMPORT_STRINGS = {"AUTHENTICATORS"}
 
 
 class IdentitySettings:

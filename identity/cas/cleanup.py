@@ -7,11 +7,10 @@ from __future__ import annotations
 from django.utils import timezone
 
 from identity.cas.models import ProxyGrantingTicket, ServiceTicket
-from identity.core.cleanup import Report, delete_in_batches, task
+from identity.core.cleanup import Report, delete_in_batches
 from identity.sessions.models import UserSession
 
 
-@task("cas")
 def clear_cas_tickets(report: Report) -> dict[str, int]:
     now = timezone.now()
     live = UserSession.objects.live().values("sid")

@@ -11,7 +11,6 @@ from identity.cas import registry
 from identity.cas.models import ServiceTicket
 from identity.sessions.models import UserSession
 from identity.sessions.services import current_sid
-from identity.sessions.views import SECURITY_SECTIONS
 
 
 def applications_section(request: HttpRequest) -> dict[str, Any]:
@@ -34,6 +33,3 @@ def applications_section(request: HttpRequest) -> dict[str, Any]:
         )
     return {"template": "identity/cas/security_section.html", "rows": rows}
 
-
-if applications_section not in SECURITY_SECTIONS:
-    SECURITY_SECTIONS.append(applications_section)

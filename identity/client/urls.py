@@ -4,7 +4,8 @@ password form::
 
     urlpatterns = [path("", include("identity.client.urls")), path("", include("identity.urls"))]
 
-Each protocol adds its own callback URLs to ``client_urlpatterns``.
+Each enabled client mechanism adds its callback URLs here through its manifest's
+``client_urls``.
 """
 
 from __future__ import annotations
@@ -12,18 +13,15 @@ from __future__ import annotations
 from django.urls import path
 
 from identity.client import views
-from identity.client.cas import views as cas_views
-from identity.client.oidc.urls import oidc_client_urlpatterns
+from identity.core import mechanisms
 from identity.core.pages import identity_page
 
 app_name = "identity_client"
 
-client_urlpatterns = [
-    # Browser pages of the sign-in flow: only the browser's session counts there.
+#: Browser pages of the sign-in flow: only the browser's session counts there.
+flow_urlpatterns = [
     path("accounts/login/", identity_page(views.login), name="login"),
     path("accounts/logout/", identity_page(views.logout), name="logout"),
-    path("accounts/cas/callback/", identity_page(cas_views.callback), name="cas-callback"),
-    *oidc_client_urlpatterns,
 ]
 
-urlpatterns = [*client_urlpatterns]
+urlpatterns = mechanisms.url_patterns("client_urls")

@@ -1,7 +1,8 @@
 """The authentication core: every mechanism is an :class:`Authenticator` plugged in here.
 
-``authenticate(request)`` runs the enabled authenticators (``IDENTITY["AUTHENTICATORS"]``) in
-order and returns an :class:`AuthResult`, ``None`` for an anonymous request, or raises an
+``authenticate(request)`` runs the enabled authenticators (those the enabled mechanisms'
+manifests name, or ``IDENTITY["AUTHENTICATORS"]`` when set) in order and returns an
+:class:`AuthResult`, ``None`` for an anonymous request, or raises an
 :class:`~identity.exceptions.IdentityError` for credentials that were presented and are bad.
 The Django middleware (:mod:`identity.core.middleware`) and the DRF authentication class
 (:mod:`identity.contrib.rest_framework`) both call it, so a new mechanism is one new
@@ -15,9 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 
 from identity.conf import identity_settings
-from identity.core import challenges
+from identity.core import challenges, mechanisms
 from identity.core.reach import Reach
 from identity.exceptions import IdentityError, InvalidCredentials, InvalidToken, MalformedCredentials
 
@@ -78,6 +80,12 @@ class BearerAuthenticator(Authenticator):
 _UNSET = object()
 
 
+def authenticator_paths() -> list[str]:
+    """``IDENTITY["AUTHENTICATORS"]`` when set, else every enabled mechanism's, in order."""
+    configured: list[str] | None = identity_settings.AUTHENTICATORS
+    return list(configured) if configured is not None else mechanisms.paths("authenticators")
+
+
 def get_authenticators() -> list[Authenticator]:
     """The enabled authenticators, in order. Whether one is enabled depends on settings only, so
     the list is kept with the settings' memo and rebuilt when settings change (every request
@@ -85,7 +93,7 @@ def get_authenticators() -> list[Authenticator]:
     memo = identity_settings._cache
     enabled = memo.get("_enabled_authenticators")
     if enabled is None:
-        instances = [cls() for cls in identity_settings.imported("AUTHENTICATORS")]
+        instances = [import_string(path)() for path in authenticator_paths()]
         enabled = memo["_enabled_authenticators"] = [a for a in instances if a.enabled()]
     return enabled
 

@@ -10,6 +10,7 @@ from django.core.checks import Error, Warning
 from django.utils.module_loading import import_string
 
 from identity.conf import DEFAULTS, identity_settings
+from identity.core import mechanisms
 
 IDENTITY_MIDDLEWARE = "identity.core.middleware.AuthenticationMiddleware"
 DJANGO_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
@@ -28,7 +29,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
                 id="identity.W001",
             )
         )
-    for path in identity_settings.AUTHENTICATORS:
+    for path in identity_settings.AUTHENTICATORS or ():
         try:
             import_string(path)
         except ImportError as exc:
@@ -105,4 +106,16 @@ def check_throttle_fallback(app_configs: Any = None, **kwargs: Any) -> list[Any]
             "Redis is down.",
             id="identity.W004",
         )
+    ]
+
+
+def check_mechanisms(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """Each enabled mechanism's ``requires`` are enabled too (identity.E005)."""
+    return [
+        Error(
+            f"The mechanism {package!r} needs {required!r}, which is not in IDENTITY['MECHANISMS'].",
+            hint=f"Add {required!r} to IDENTITY['MECHANISMS'], or remove {package!r}.",
+            id="identity.E005",
+        )
+        for package, required in mechanisms.missing_requirements()
     ]

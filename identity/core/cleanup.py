@@ -1,7 +1,7 @@
 """Cleanup tasks run by ``identity_clearexpired`` (and periodically by the worker).
 
-Each mechanism registers its own task in its ``cleanup.py`` with :func:`task`; the command runs
-them in registration order. A task receives a ``report(message)`` callable for progress and
+Each mechanism names its tasks in its manifest (:mod:`identity.core.mechanisms`); the command runs
+the enabled mechanisms' tasks in order. A task receives a ``report(message)`` callable for progress and
 returns a ``{what: count}`` summary.
 """
 
@@ -16,17 +16,6 @@ from identity.conf import identity_settings
 
 Report = Callable[[str], None]
 Task = Callable[[Report], dict[str, int]]
-
-TASKS: dict[str, Task] = {}
-
-
-def task(name: str) -> Callable[[Task], Task]:
-    def register(func: Task) -> Task:
-        TASKS[name] = func
-        return func
-
-    return register
-
 
 def delete_in_batches(queryset: QuerySet[Any], report: Report | None = None, label: str = "rows") -> int:
     """Delete what ``queryset`` selects, ``CLEANUP_BATCH_SIZE`` rows at a time, so a large

@@ -9,13 +9,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from identity.conf import identity_settings
-from identity.core.cleanup import Report, delete_in_batches, task
+from identity.core.cleanup import Report, delete_in_batches
 from identity.jwt import keys
 from identity.jwt.models import DeniedToken, RefreshFamily, RefreshToken
 from identity.jwt.replica import issuer_replica
 
 
-@task("jwt")
 def clear_jwt(report: Report) -> dict[str, int]:
     if not identity_settings.JWT_ENABLED:
         return {}

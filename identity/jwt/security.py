@@ -17,7 +17,6 @@ from identity.conf import identity_settings
 from identity.core.pages import identity_page
 from identity.jwt.models import FamilyRevokeReason, RefreshFamily
 from identity.jwt.refresh import revoke_families
-from identity.sessions.views import SECURITY_SECTIONS
 
 
 def _live(user: Any) -> Any:
@@ -42,6 +41,3 @@ def revoke_family(request: HttpRequest, family_id: str) -> HttpResponseRedirect:
     messages.success(request, f"Signed out {family.device}: its tokens no longer work.")
     return redirect(reverse("identity:security"))
 
-
-if jwt_section not in SECURITY_SECTIONS:
-    SECURITY_SECTIONS.append(jwt_section)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.checks import Error, Warning
 
 from identity.conf import identity_settings
+from identity.core.authenticators import authenticator_paths
 
 SCOPE_TOKEN = re.compile(r"^[\x21\x23-\x5B\x5D-\x7E]+$")  # RFC 6749 §3.3
 LOOPBACK = {"localhost", "127.0.0.1", "::1"}
@@ -106,7 +107,7 @@ def _check_issuer() -> list[Any]:
 
 def check_opaque_authenticator(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     path = "identity.oauth2.authenticator.OAuth2TokenAuthenticator"
-    if identity_settings.OAUTH2_ACCESS_TOKEN_FORMAT == "opaque" and path not in identity_settings.AUTHENTICATORS:
+    if identity_settings.OAUTH2_ACCESS_TOKEN_FORMAT == "opaque" and path not in authenticator_paths():
         return [
             Warning(
                 "Opaque OAuth access tokens are the default, but their authenticator is not enabled.",

@@ -9,11 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from identity.conf import identity_settings
-from identity.core.cleanup import Report, delete_in_batches, task
+from identity.core.cleanup import Report, delete_in_batches
 from identity.oauth2.models import AuthorizationCode, DeviceAuthorization, Grant
 
 
-@task("oauth2")
 def clear_oauth2(report: Report) -> dict[str, int]:
     now = timezone.now()
     # Used codes are kept a day after expiry so a late replay is still recognised and revokes.

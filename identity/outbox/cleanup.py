@@ -5,11 +5,10 @@ from datetime import timedelta
 from django.utils import timezone
 
 from identity.conf import identity_settings
-from identity.core.cleanup import Report, delete_in_batches, task
+from identity.core.cleanup import Report, delete_in_batches
 from identity.outbox.models import OutboxMessage, OutboxStatus
 
 
-@task("outbox")
 def clear_outbox(report: Report) -> dict[str, int]:
     cutoff = timezone.now() - timedelta(days=identity_settings.OUTBOX_RETENTION_DAYS)
     old = OutboxMessage.objects.exclude(status=OutboxStatus.PENDING).filter(created_at__lt=cutoff)

@@ -10,12 +10,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from identity.conf import identity_settings
-from identity.core.cleanup import Report, delete_in_batches, task
+from identity.core.cleanup import Report, delete_in_batches
 from identity.sessions import services
 from identity.sessions.models import EndReason, UserSession
 
 
-@task("sessions")
 def clear_sessions(report: Report) -> dict[str, int]:
     now = timezone.now()
     stale = (

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -14,14 +12,11 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from identity.core import mechanisms
 from identity.core.pages import identity_page
 from identity.sessions import services
 from identity.sessions.forms import ThrottledAuthenticationForm
 from identity.sessions.models import EndReason, UserSession
-
-#: Other mechanisms add sections to the Security page: dotted paths or callables taking the
-#: request and returning ``{"template": ..., **context}``.
-SECURITY_SECTIONS: list[Any] = []
 
 
 class LoginView(auth_views.LoginView):
@@ -57,8 +52,9 @@ def security(request: HttpRequest) -> HttpResponse:
     sid = services.current_sid(request)
     live = list(UserSession.objects.live().filter(user=request.user).order_by("-last_seen"))
     history = list(UserSession.objects.filter(user=request.user, ended_at__isnull=False).order_by("-ended_at")[:10])
-    # A section returns None when its mechanism is switched off on this site.
-    sections = [found for found in (section(request) for section in SECURITY_SECTIONS) if found]
+    # Each enabled mechanism's manifest names its sections; one returns None when its
+    # mechanism has nothing to show on this site.
+    sections = [found for found in (section(request) for section in mechanisms.security_sections()) if found]
     return render(
         request,
         "identity/sessions/security.html",

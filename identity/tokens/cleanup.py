@@ -8,11 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from identity.conf import identity_settings
-from identity.core.cleanup import Report, delete_in_batches, task
+from identity.core.cleanup import Report, delete_in_batches
 from identity.tokens.models import APIToken
 
 
-@task("tokens")
 def clear_tokens(report: Report) -> dict[str, int]:
     cutoff = timezone.now() - timedelta(days=int(identity_settings.TOKEN_HISTORY_DAYS))
     old = APIToken.objects.filter(Q(revoked_at__lt=cutoff) | Q(expires_at__lt=cutoff)).order_by("pk")

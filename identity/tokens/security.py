@@ -8,7 +8,6 @@ from typing import Any
 from django.http import HttpRequest
 
 from identity.conf import identity_settings
-from identity.sessions.views import SECURITY_SECTIONS
 from identity.tokens.models import APIToken
 
 
@@ -21,6 +20,3 @@ def tokens_section(request: HttpRequest) -> dict[str, Any] | None:
         "new_token": getattr(request, "_identity_new_token", None),
     }
 
-
-if tokens_section not in SECURITY_SECTIONS:
-    SECURITY_SECTIONS.append(tokens_section)

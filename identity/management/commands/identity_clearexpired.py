@@ -6,12 +6,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from identity.core.cleanup import TASKS
+from identity.core import mechanisms
 
 
 def run_cleanup(report: Any) -> dict[str, int]:
     summary: dict[str, int] = {}
-    for name, func in TASKS.items():
+    for name, func in mechanisms.cleanup_tasks().items():
         report(f"{name}: starting")
         summary.update(func(report))
     return summary
