@@ -170,7 +170,7 @@ def check(errors: list[MypyError], baseline: Counter[str]) -> list[str]:
     bad_entries = strict_entries(baseline)
     if bad_entries:
         problems.append(
-            f"{BASELINE.name} lists errors under {', '.join(STRICT_PATHS)}, which is fully strict: "
+            f"{BASELINE.name} lists errors under {', '.join(STRICT_PATHS)}, which are fully strict: "
             "fix them and remove the entries:\n" + "\n".join(f"  {entry}" for entry in bad_entries)
         )
     result = compare(errors, baseline)
