@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from typing import Any
 
 import dj_database_url
 
@@ -65,7 +66,8 @@ TEMPLATES = [
         },
     }
 ]
-CACHES = {
+# Typed as in Django's global_settings: mypy's django plugin types settings.CACHES from this module.
+CACHES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "redis": {
         "BACKEND": "django_redis.cache.RedisCache",

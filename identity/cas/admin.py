@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from identity.cas.models import CasService, ProxyGrantingTicket, ServiceTicket
 from identity.core.admin import model_permission
+from identity.core.generics import ModelAdmin
+
+_M = TypeVar("_M", bound=Model)
 
 
 @admin.register(CasService)
-class CasServiceAdmin(admin.ModelAdmin):
+class CasServiceAdmin(ModelAdmin[CasService]):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "match_type", "pattern", "enabled", "released_attributes", "proxy_allowed", "slo_enabled"]
     list_filter = ["enabled", "match_type", "proxy_allowed", "slo_enabled"]
@@ -51,7 +54,7 @@ class CasServiceAdmin(admin.ModelAdmin):
         self.message_user(request, f"{count} service(s) {'enabled' if value else 'disabled'}.", messages.SUCCESS)
 
 
-class _ReadOnly(admin.ModelAdmin):
+class _ReadOnly(ModelAdmin[_M]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -60,14 +63,25 @@ class _ReadOnly(admin.ModelAdmin):
 
 
 @admin.register(ServiceTicket)
-class ServiceTicketAdmin(_ReadOnly):
+class ServiceTicketAdmin(_ReadOnly[ServiceTicket]):
     list_display = ["masked", "kind", "service", "user", "primary", "created_at", "consumed_at", "succeeded"]
     list_filter = ["kind", "succeeded", "primary", "created_at"]
     search_fields = ["service", "user__username", "session_sid"]
     list_select_related = ["user"]
-    fields = ["masked", "kind", "service", "user", "session_sid", "primary", "auth_time", "proxies"]
-    fields += ["created_at", "expires_at", "consumed_at", "succeeded"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "masked",
+        "kind",
+        "service",
+        "user",
+        "session_sid",
+        "primary",
+        "auth_time",
+        "proxies",
+        "created_at",
+        "expires_at",
+        "consumed_at",
+        "succeeded",
+    )
 
     @admin.display(description="ticket")
     def masked(self, obj: ServiceTicket) -> str:
@@ -75,9 +89,8 @@ class ServiceTicketAdmin(_ReadOnly):
 
 
 @admin.register(ProxyGrantingTicket)
-class ProxyGrantingTicketAdmin(_ReadOnly):
+class ProxyGrantingTicketAdmin(_ReadOnly[ProxyGrantingTicket]):
     list_display = ["callback_url", "service", "user", "created_at"]
     search_fields = ["callback_url", "service", "user__username", "session_sid"]
     list_select_related = ["user"]
-    fields = ["user", "session_sid", "service", "callback_url", "proxies", "auth_time", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("user", "session_sid", "service", "callback_url", "proxies", "auth_time", "created_at")

@@ -65,7 +65,8 @@ def _root(tag: str, namespaces: dict[str, str], **attrs: str) -> ET.Element:
 
 
 def _serialize(root: ET.Element) -> bytes:
-    return ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)  # bytes for any encoding but "unicode"
+    return document
 
 
 # --- serviceResponse (XML and JSON) --------------------------------------------------------

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from identity.cas import registry
 from identity.cas.models import ServiceTicket
+from identity.core.authenticated import AuthenticatedHttpRequest
 from identity.sessions.models import UserSession
 from identity.sessions.services import current_sid
 
 
-def applications_section(request: HttpRequest) -> dict[str, Any]:
+def applications_section(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     if registry.is_empty():
         return {"template": "identity/cas/nothing.html"}
     sessions = {s.sid: s for s in UserSession.objects.live().filter(user=request.user)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth import get_permission_codename
 from django.db.models import Model
@@ -38,7 +38,7 @@ class RecordAdminMixin:
     (revoke, end, rotate): nothing is added or edited by hand, every field is shown read-only.
     Its actions declare their permission through :func:`model_permission`."""
 
-    fields: Any = ()
+    fields: ClassVar[Any] = ()  # a class attribute, as ModelAdmin declares it (this mixin comes first)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.fields

@@ -31,7 +31,9 @@ def shared_cache(alias: str | None) -> BaseCache | None:
 
 
 def is_redis(alias: str | None) -> bool:
-    return bool(alias) and settings.CACHES.get(alias, {}).get("BACKEND", "").startswith("django_redis.")
+    if not alias:
+        return False
+    return str(settings.CACHES.get(alias, {}).get("BACKEND", "")).startswith("django_redis.")
 
 
 _last_warning = [float("-inf")]

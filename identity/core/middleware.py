@@ -23,8 +23,9 @@ session user.
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import Enum
 from functools import lru_cache, partial
-from typing import Any
+from typing import Any, Final, Literal
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -96,7 +97,7 @@ def _clear() -> None:
     reach.clear_declarations()
 
 
-def _lazy_user(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _lazy_user(request: HttpRequest) -> Any:
     """The user of a request without a header credential of ours: the session's, or a JWT
     cookie's where the view accepts it (a cookie-borne credential the view does not take, or a
     bad one, is ignored). Before URL resolution only the session counts; the middleware's
@@ -129,12 +130,19 @@ def _fixed_auser(user: Any) -> Callable[[], Any]:
     return auser
 
 
-_UNSET = object()
+class _Unset(Enum):
+    """The answer of :meth:`AuthenticationMiddleware._header` when the header is not one of ours."""
+
+    UNSET = "unset"
+
+
+_UNSET: Final = _Unset.UNSET
 _FROM_HEADER = (reach.HEADER, reach.BASIC)
 
 
 class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
-    def process_request(self, request: HttpRequest) -> HttpResponseBase | None:
+    # Django's own returns None only; MiddlewareMixin answers with whatever process_request returns.
+    def process_request(self, request: HttpRequest) -> HttpResponseBase | None:  # type: ignore[override]
         request.auth_method = None  # type: ignore[attr-defined]
         if "HTTP_AUTHORIZATION" in request.META:
             declared = _route(request)
@@ -142,13 +150,14 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
                 return super().process_request(request)  # the session user only; the header is the view's
             answered = self._header(request, declared)
             if answered is not _UNSET:
-                return answered  # type: ignore[return-value]
+                return answered
         super().process_request(request)
+        # A lazy proxy for the user, as Django's own middleware sets; the stubs type the real object.
         request.user = SimpleLazyObject(lambda: _lazy_user(request))  # type: ignore[assignment]
-        request.auser = partial(_lazy_auser, request)  # type: ignore[attr-defined]
+        request.auser = partial(_lazy_auser, request)
         return None
 
-    def _header(self, request: HttpRequest, declared: reach.Accepts) -> Any:
+    def _header(self, request: HttpRequest, declared: reach.Accepts) -> HttpResponseBase | None | Literal[_Unset.UNSET]:
         """A request with an Authorization header: answered (a response, or None once
         ``request.user`` is set from it), or ``_UNSET`` when the header is not one of ours and
         the request goes the cookie way."""
@@ -166,8 +175,8 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
         problem = reach.refusal(result.reach, declared)
         if problem is not None:
             return error_response(request, problem)
-        request.user = result.user  # type: ignore[assignment]
-        request.auser = _fixed_auser(result.user)  # type: ignore[attr-defined]
+        request.user = result.user
+        request.auser = _fixed_auser(result.user)
         request._identity_declared = declared  # type: ignore[attr-defined]
         if not reach.needs_csrf(result.reach, request):
             request._dont_enforce_csrf_checks = True  # type: ignore[attr-defined]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from functools import lru_cache
+from typing import cast
 
 from django.http import HttpRequest
 
@@ -47,7 +48,7 @@ def _is_trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
 def client_ip(request: HttpRequest) -> str | None:
     cached = getattr(request, "_identity_client_ip", False)
     if cached is not False:
-        return cached
+        return cast("str | None", cached)  # only set below, to the str | None worked out here
     peer = _parse(request.META.get("REMOTE_ADDR", ""))
     result = str(peer) if peer else None
     if peer is not None and _trusted_networks() and _is_trusted(peer):

@@ -231,7 +231,7 @@ def session_only_problem(request: HttpRequest) -> IdentityError | None:
     if reach is not None and not reach.interactive:
         from django.contrib.auth.models import AnonymousUser
 
-        request.user = AnonymousUser()  # type: ignore[assignment]
+        request.user = AnonymousUser()
         request.auth_method = None  # type: ignore[attr-defined]
     return None
 

@@ -8,25 +8,29 @@ expires, since it is verified offline."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from identity.core.admin import model_permission
+from identity.core.generics import ModelAdmin
 from identity.oauth2 import consent as consent_service
 from identity.oauth2.forms import ClientForm
 from identity.oauth2.models import Client, Consent, DeviceAuthorization, Grant
 from identity.oauth2.revocation import Reason, revoke_grants
 
 SECRET_TEMPLATE = "admin/identity/oauth2/client_secret.html"
+_M = TypeVar("_M", bound=Model)
 
 
-def _secret_page(request: HttpRequest, model_admin: admin.ModelAdmin, issued: list[tuple[Client, str]]) -> HttpResponse:
+def _secret_page(
+    request: HttpRequest, model_admin: ModelAdmin[Client], issued: list[tuple[Client, str]]
+) -> HttpResponse:
     context = {
         **model_admin.admin_site.each_context(request),
         "title": "Client secret" if len(issued) == 1 else "Client secrets",
@@ -39,7 +43,7 @@ def _secret_page(request: HttpRequest, model_admin: admin.ModelAdmin, issued: li
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(ModelAdmin[Client]):
     form = ClientForm
     list_display = ["name", "client_id", "client_type", "grants", "trusted", "is_active", "live_grants", "created_at"]
     list_filter = ["client_type", "trusted", "is_active", "access_token_format"]
@@ -160,7 +164,7 @@ class LiveGrantFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ModelAdmin[_M]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -169,7 +173,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Grant)
-class GrantAdmin(ReadOnlyAdmin):
+class GrantAdmin(ReadOnlyAdmin[Grant]):
     list_display = ["client", "user", "grant_type", "scope", "created_at", "expires_at", "revoked_at", "revoke_reason"]
     list_filter = [LiveGrantFilter, "grant_type", "revoke_reason", "client"]
     search_fields = ["user__username", "client__client_id", "client__name", "session_sid"]
@@ -196,7 +200,7 @@ class GrantAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Consent)
-class ConsentAdmin(ReadOnlyAdmin):
+class ConsentAdmin(ReadOnlyAdmin[Consent]):
     list_display = ["user", "client", "scope", "created_at", "updated_at"]
     list_filter = ["client"]
     search_fields = ["user__username", "client__name", "client__client_id"]
@@ -224,7 +228,7 @@ class ConsentAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DeviceAuthorization)
-class DeviceAuthorizationAdmin(ReadOnlyAdmin):
+class DeviceAuthorizationAdmin(ReadOnlyAdmin[DeviceAuthorization]):
     list_display = ["client", "user_code", "status", "user", "created_at", "expires_at"]
     list_filter = ["status", "client"]
     search_fields = ["user_code", "user__username", "client__client_id"]

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from identity.conf import identity_settings
+from identity.core.generics import ModelForm
 from identity.oauth2 import uris
 from identity.oauth2.models import RESERVED_CLIENT_ID, Client, ClientType, GrantType, is_reserved_client_id
 from identity.oauth2.validator import USER_SCOPES
@@ -34,7 +35,7 @@ class ScopeField(forms.MultipleChoiceField):
         return value.split() if isinstance(value, str) else value
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(ModelForm[Client]):
     grant_types = forms.MultipleChoiceField(
         choices=GrantType.choices, widget=forms.CheckboxSelectMultiple, required=True
     )
@@ -73,7 +74,7 @@ class ClientForm(forms.ModelForm):
         }
 
     def clean_client_id(self) -> str:
-        value = self.cleaned_data["client_id"].strip()
+        value: str = self.cleaned_data["client_id"].strip()
         if not value or not value.isascii() or not value.isprintable() or " " in value or ":" in value:
             raise ValidationError("Use printable ASCII without spaces or colons (it travels in Basic credentials).")
         if is_reserved_client_id(value):
@@ -97,7 +98,7 @@ class ClientForm(forms.ModelForm):
         return self._uri_lines("post_logout_redirect_uris")
 
     def clean_backchannel_logout_uri(self) -> str:
-        value = self.cleaned_data.get("backchannel_logout_uri", "").strip()
+        value: str = self.cleaned_data.get("backchannel_logout_uri", "").strip()
         if value:
             problem = uris.problem(value)
             if problem or urlsplit(value).scheme not in {"http", "https"}:
@@ -119,7 +120,8 @@ class ClientForm(forms.ModelForm):
         return self._clean_lifetime("id_token_lifetime")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()  # a ModelForm's returns cleaned_data; the stubs allow a form's to return None
+        data = self.cleaned_data
         grants = set(data.get("grant_types") or [])
         public = data.get("client_type") == ClientType.PUBLIC
         if GrantType.AUTHORIZATION_CODE in grants and not uris.split_lines(data.get("redirect_uris", "")):

@@ -25,6 +25,11 @@ class FoundToken:
     audience: list[str]
 
     @property
+    def scope(self) -> str:
+        """An access token's own scope (a refresh may narrow it, RFC 6749 §6); a refresh token's is its grant's."""
+        return self.row.scope if isinstance(self.row, OAuthAccessToken) else self.grant.scope
+
+    @property
     def active(self) -> bool:
         now = timezone.now()
         grant = self.grant
@@ -60,7 +65,7 @@ def _jwt(token: str, client: Client | None) -> FoundToken | None:
     row = OAuthAccessToken.objects.select_related("grant__client", "grant__user").filter(key=claims.get("jti")).first()
     if row is None:
         return None  # a first-party JWT from /api/auth/jwt/, not an OAuth token
-    aud = claims.get("aud")
+    aud = claims["aud"]  # a claim verify() requires
     return FoundToken("access_token", row, row.grant, aud if isinstance(aud, list) else [aud])
 
 
@@ -106,7 +111,7 @@ def introspect(token: str, hint: str | None, caller: Client) -> dict[str, Any] |
         return None
     grant = found.grant
     body: dict[str, Any] = {
-        "scope": grant.scope if found.kind == "refresh_token" else found.row.scope,
+        "scope": found.scope,
         "client_id": grant.client.client_id,
         "token_type": "Bearer" if found.kind == "access_token" else "refresh_token",
         "exp": int(found.row.expires_at.timestamp()),

@@ -101,7 +101,7 @@ def error_json(
     return response
 
 
-def from_error(exc: errors.OAuth2Error) -> JsonResponse:
+def from_error(exc: errors.OAuth2Error) -> HttpResponse:
     return render(exc.headers, exc.json, exc.status_code)
 
 

@@ -8,11 +8,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from identity.core.admin import model_permission
+from identity.core.generics import ModelAdmin
 from identity.outbox.models import OutboxMessage, OutboxStatus
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ModelAdmin[OutboxMessage]):
     list_display = ["kind", "url", "status", "attempts", "last_status", "next_attempt_at", "created_at", "delivered_at"]
     list_filter = ["status", "kind"]
     search_fields = ["url", "session_sid"]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from identity.core.admin import RecordAdminMixin, model_permission
+from identity.core.generics import ModelAdmin
 from identity.tokens import services
 from identity.tokens.models import APIToken, RevokeReason
 
@@ -32,7 +33,7 @@ class TokenStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(APIToken)
-class APITokenAdmin(RecordAdminMixin, admin.ModelAdmin):
+class APITokenAdmin(RecordAdminMixin, ModelAdmin[APIToken]):
     """Tokens are listed and revoked here; the token itself is never shown (only its digest is
     stored), so they are created by their owners through the API or the Security page."""
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.contrib.auth import logout as auth_logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -133,7 +134,7 @@ class CredentialsView(LoginView):
             context["login_intro"] = (context.get("login_intro", "") + " Please enter your password again.").strip()
         return context
 
-    def form_valid(self, form: Any) -> HttpResponse:  # type: ignore[override]
+    def form_valid(self, form: Any) -> HttpResponse:
         super().form_valid(form)  # signs the user in: new session key, indexed session, auth_time = now
         params = self.cas
         row = _live_row(self.request, form.get_user())
@@ -145,7 +146,7 @@ class CredentialsView(LoginView):
 @identity_page
 @cas_endpoint
 @require_http_methods(["GET", "POST"])
-def login(request: HttpRequest) -> HttpResponse:
+def login(request: HttpRequest) -> HttpResponseBase:
     try:
         params = login_params(request)
     except BadParameter as exc:

@@ -83,8 +83,8 @@ def _service_validate(request: HttpRequest, *, accept_proxy: bool, release: bool
     except CasFailure as failure:
         return responses.authentication_failure(failure.code, failure.description, fmt)
     except DatabaseError as exc:
-        failure = _internal(exc)
-        return responses.authentication_failure(failure.code, failure.description, fmt)
+        internal = _internal(exc)
+        return responses.authentication_failure(internal.code, internal.description, fmt)
 
 
 def _validation_view(*, accept_proxy: bool, release: bool) -> Callable[[HttpRequest], HttpResponse]:
@@ -197,5 +197,5 @@ def saml_validate(request: HttpRequest) -> HttpResponse:
     except CasFailure as failure:
         return responses.saml_failure(failure.code, failure.description, recipient=target, in_response_to=request_id)
     except DatabaseError as exc:
-        failure = _internal(exc)
-        return responses.saml_failure(failure.code, failure.description, recipient=target, in_response_to=request_id)
+        internal = _internal(exc)
+        return responses.saml_failure(internal.code, internal.description, recipient=target, in_response_to=request_id)

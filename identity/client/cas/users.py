@@ -25,8 +25,8 @@ class UnknownUser(Exception):
 
 def local_user(identity: CasIdentity) -> Any:
     user_model = get_user_model()
-    username_field = user_model._meta.get_field(user_model.USERNAME_FIELD)
-    if username_field.max_length and len(identity.username) > username_field.max_length:
+    username_max = getattr(user_model._meta.get_field(user_model.USERNAME_FIELD), "max_length", None)
+    if username_max and len(identity.username) > username_max:
         raise UnknownUser("The user name sent by the sign-in server is too long for this site.")
     user = user_model._default_manager.filter(**{user_model.USERNAME_FIELD: identity.username}).first()
     created = user is None

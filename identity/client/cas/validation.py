@@ -36,7 +36,8 @@ class CasIdentity:
 
 
 def server_url(path: str) -> str:
-    return urljoin(identity_settings.CLIENT_CAS_SERVER_URL, path)
+    base: str = identity_settings.CLIENT_CAS_SERVER_URL
+    return urljoin(base, path)
 
 
 def login_url(service: str) -> str:
@@ -48,7 +49,7 @@ def logout_url(service: str) -> str:
 
 
 def is_ticket(value: str | None) -> bool:
-    return bool(value) and _TICKET.match(value) is not None  # type: ignore[arg-type]
+    return value is not None and _TICKET.match(value) is not None  # "" does not match either
 
 
 def validate(ticket: str, service: str) -> CasIdentity:

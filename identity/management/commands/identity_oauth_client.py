@@ -71,7 +71,7 @@ class Command(BaseCommand):
         }
         form = ClientForm(data=data)
         if not form.is_valid():
-            problems = "; ".join(f"{field}: {' '.join(errs)}" for field, errs in form.errors.items())
+            problems = "; ".join(f"{field}: {' '.join(map(str, errs))}" for field, errs in form.errors.items())
             raise CommandError(f"The client was not created: {problems}")
         with transaction.atomic():
             client: Client = form.save(commit=False)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from identity.conf import identity_settings
 from identity.jwt import keys
+from identity.jwt.models import SigningKey
 
 
 def _when(value: Any) -> str:
@@ -57,7 +58,7 @@ class Command(BaseCommand):
 
     def _list(self) -> None:
         self.stdout.write(self.style.MIGRATE_HEADING("Signing keys"))
-        rows = list(keys.SigningKey.objects.unretired().order_by("alg", "-signs_from"))
+        rows = list(SigningKey.objects.unretired().order_by("alg", "-signs_from"))
         if not rows:
             self.stdout.write("  none yet (the first key is created when the first token is signed)")
         for row in rows:

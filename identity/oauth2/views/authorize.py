@@ -92,9 +92,10 @@ def _authorize(request: HttpRequest, pairs: list[tuple[str, str]], decision: str
     except errors.FatalClientError as exc:
         return _error_page(request, exc.description or "The request is not valid.")
     except errors.OAuth2Error as exc:
+        error = exc.error or "invalid_request"  # only oauthlib's base class has no code; it is never raised
         if not exc.redirect_uri:
-            return _error_page(request, exc.description or exc.error)
-        return protocol.authorization_error(exc.redirect_uri, exc.error, exc.description, exc.state)
+            return _error_page(request, exc.description or error)
+        return protocol.authorization_error(exc.redirect_uri, error, exc.description, exc.state)
     except ValueError:
         return _error_page(request, "The authorization request could not be parsed.")
     try:

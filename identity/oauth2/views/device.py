@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from identity.conf import identity_settings
+from identity.core.authenticated import AuthenticatedHttpRequest
 from identity.core.pages import identity_page
 from identity.exceptions import Throttled
 from identity.oauth2 import protocol, throttles, user_codes
@@ -38,7 +39,7 @@ def _page(request: HttpRequest, status: int = 200, **context: object) -> HttpRes
 @identity_page
 @provider_view
 @login_required
-def device(request: HttpRequest) -> HttpResponse:
+def device(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _page(request, user_code=request.GET.get("user_code", "")[:20])
     if request.method != "POST":
@@ -63,7 +64,7 @@ def device(request: HttpRequest) -> HttpResponse:
     return _decide(request, found, approve=decision == "approve")
 
 
-def _decide(request: HttpRequest, found: DeviceAuthorization, *, approve: bool) -> HttpResponse:
+def _decide(request: AuthenticatedHttpRequest, found: DeviceAuthorization, *, approve: bool) -> HttpResponse:
     sid = current_sid(request) or ""
     row = UserSession.objects.live().filter(sid=sid, user=request.user).first()
     fields: dict[str, object] = {"decided_at": timezone.now()}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, Literal, cast
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -22,7 +22,7 @@ from identity.core.middleware import reads_authorization
 from identity.exceptions import Throttled
 from identity.oauth2 import protocol, throttles, user_codes
 from identity.oauth2.issuing import issuer, opaque_token
-from identity.oauth2.models import DeviceAuthorization, GrantType
+from identity.oauth2.models import Client, DeviceAuthorization, GrantType
 from identity.oauth2.server import get_server
 from identity.oauth2.validator import basic_credentials
 from identity.oauth2.views.guards import provider_view
@@ -76,7 +76,8 @@ def back_channel(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpR
     return reads_authorization(csrf_exempt(provider_view(wrapper)))
 
 
-Endpoint = Callable[[str, str, str, dict[str, str]], tuple[Any, Any, int]]
+#: An oauthlib endpoint method called as ``(uri, "POST", body, headers)``.
+Endpoint = Callable[[str, Literal["POST"], str, dict[str, str]], tuple[Any, Any, int]]
 
 
 def _oauthlib(request: HttpRequest, allowed: frozenset[str], endpoint: Endpoint) -> HttpResponse:
@@ -135,9 +136,16 @@ def device_authorization(request: HttpRequest) -> HttpResponse:
     return _start_device_flow(request, oauth_request)
 
 
+def _client(oauth_request: OAuthRequest) -> Client:
+    """The client of a validated request: the validator authenticates it and sets
+    ``request.client`` to its row, or oauthlib raises before this is reached."""
+    return cast(Client, oauth_request.client)
+
+
 def _validate_device_request(oauth_request: OAuthRequest) -> tuple[dict[str, str], str, int]:
-    get_server().device_grant.validate_device_authorization_request(oauth_request)
-    if not oauth_request.client.allows_grant(GrantType.DEVICE_CODE):
+    # oauthlib 4's DeviceCodeGrant has this method; types-oauthlib does not list it yet.
+    get_server().device_grant.validate_device_authorization_request(oauth_request)  # type: ignore[attr-defined]
+    if not _client(oauth_request).allows_grant(GrantType.DEVICE_CODE):
         raise errors.UnauthorizedClientError(description="This client may not use the device flow.")
     return {}, "{}", 200
 
@@ -155,7 +163,7 @@ def _start_device_flow(request: HttpRequest, oauth_request: OAuthRequest) -> Htt
         try:
             with transaction.atomic():
                 DeviceAuthorization.objects.create(
-                    client=oauth_request.client,
+                    client=_client(oauth_request),
                     device_code_digest=sha256_hex(device_code),
                     user_code=user_code,
                     scope=" ".join(oauth_request.scopes or []),

@@ -57,7 +57,7 @@ def userinfo(request: HttpRequest) -> HttpResponse:
     found = lookup.find_token(token, "access_token")
     if found is None or found.kind != "access_token" or not found.active or found.grant.user is None:
         return _bearer_error(401, "invalid_token", "The access token is not valid.")
-    scopes = found.row.scope.split()
+    scopes = found.scope.split()
     if "openid" not in scopes:
         return _bearer_error(403, "insufficient_scope", "The token was not issued for OpenID Connect.", "openid")
     response = JsonResponse(claims.userinfo(found.grant.user, scopes))
