@@ -31,4 +31,3 @@ def applications_section(request: AuthenticatedHttpRequest) -> dict[str, Any]:
             {"name": name, "device": session.device, "current": session.sid == current, "when": ticket.created_at}
         )
     return {"template": "identity/cas/security_section.html", "rows": rows}
-

@@ -17,6 +17,7 @@ from identity.conf import identity_settings
 Report = Callable[[str], None]
 Task = Callable[[Report], dict[str, int]]
 
+
 def delete_in_batches(queryset: QuerySet[Any], report: Report | None = None, label: str = "rows") -> int:
     """Delete what ``queryset`` selects, ``CLEANUP_BATCH_SIZE`` rows at a time, so a large
     backlog never holds one long lock or one huge transaction."""

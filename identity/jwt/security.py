@@ -40,4 +40,3 @@ def revoke_family(request: HttpRequest, family_id: str) -> HttpResponseRedirect:
     revoke_families(RefreshFamily.objects.filter(pk=family.pk), FamilyRevokeReason.USER)
     messages.success(request, f"Signed out {family.device}: its tokens no longer work.")
     return redirect(reverse("identity:security"))
-

@@ -19,4 +19,3 @@ def tokens_section(request: HttpRequest) -> dict[str, Any] | None:
         "tokens": list(APIToken.objects.live().filter(user=request.user).order_by("-created_at")),
         "new_token": getattr(request, "_identity_new_token", None),
     }
-
