@@ -38,4 +38,5 @@ def current_flow() -> SignInFlow:
         raise ImproperlyConfigured(
             f"IDENTITY['CLIENT_PROTOCOL'] is {name!r}; expected one of {sorted(flows)} to sign in through a provider."
         )
-    return import_string(flows[name])()
+    flow: SignInFlow = import_string(flows[name])()
+    return flow

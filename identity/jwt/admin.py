@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from identity.core.admin import RecordAdminMixin, model_permission
+from identity.core.generics import ModelAdmin
 from identity.jwt import keys
 from identity.jwt.models import DeniedToken, FamilyRevokeReason, RefreshFamily, SigningKey
 from identity.jwt.refresh import revoke_families
@@ -21,7 +22,7 @@ def _badge(state: str) -> str:
 
 
 @admin.register(SigningKey)
-class SigningKeyAdmin(RecordAdminMixin, admin.ModelAdmin):
+class SigningKeyAdmin(RecordAdminMixin, ModelAdmin[SigningKey]):
     """Keys are created by rotation (the action here, or ``manage.py identity_rotate_keys``),
     never typed in; the private half is never shown."""
 
@@ -64,7 +65,7 @@ class SigningKeyAdmin(RecordAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(RefreshFamily)
-class RefreshFamilyAdmin(RecordAdminMixin, admin.ModelAdmin):
+class RefreshFamilyAdmin(RecordAdminMixin, ModelAdmin[RefreshFamily]):
     list_display = ["user", "client_id", "device", "ip", "created_at", "last_refreshed_at", "state", "revoke_reason"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter), "revoke_reason", "client_id", "created_at"]
     search_fields = ["user__username", "user__email", "family_id", "sid", "ip"]
@@ -111,7 +112,7 @@ class RefreshFamilyAdmin(RecordAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(DeniedToken)
-class DeniedTokenAdmin(RecordAdminMixin, admin.ModelAdmin):
+class DeniedTokenAdmin(RecordAdminMixin, ModelAdmin[DeniedToken]):
     list_display = ["kind", "value", "reason", "created_at", "expires_at"]
     list_filter = ["kind", "reason"]
     search_fields = ["value"]

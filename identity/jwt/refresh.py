@@ -115,11 +115,11 @@ def refresh(token: str, *, request: HttpRequest | None = None) -> TokenPair:
     if spent:
         # This call spent the token, but its family is revoked or its user inactive: no replay.
         raise InvalidGrant(INVALID_GRANT)
-    row = RefreshToken.objects.select_related("family").filter(digest=digest).first()
+    spender = RefreshToken.objects.select_related("family").filter(digest=digest).first()
     # Spent by another call (earlier, or a concurrent one that won the row): a replay. Comparing
     # timestamps instead would miss a winner whose clock read came after the loser's.
-    if row is not None and row.used_at is not None and row.family.revoked_at is None:
-        revoke_families(RefreshFamily.objects.filter(pk=row.family_id), FamilyRevokeReason.REUSE)
+    if spender is not None and spender.used_at is not None and spender.family.revoked_at is None:
+        revoke_families(RefreshFamily.objects.filter(pk=spender.family_id), FamilyRevokeReason.REUSE)
     raise InvalidGrant(INVALID_GRANT)
 
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from identity.core.admin import model_permission
+from identity.core.generics import ModelAdmin
 from identity.sessions import services
 from identity.sessions.models import EndReason, UserSession
 
@@ -28,14 +29,14 @@ class LiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(UserSession)
-class UserSessionAdmin(admin.ModelAdmin):
+class UserSessionAdmin(ModelAdmin[UserSession]):
     list_display = ["user", "device", "ip", "created_at", "auth_time", "last_seen", "state", "end_reason"]
     list_filter = [LiveFilter, "end_reason", "created_at"]
     search_fields = ["user__username", "user__email", "ip", "sid"]
     list_select_related = ["user"]
     date_hierarchy = "created_at"
     actions = ["end_selected"]
-    fields = [
+    fields = (
         "user",
         "sid",
         "device",
@@ -46,7 +47,7 @@ class UserSessionAdmin(admin.ModelAdmin):
         "last_seen",
         "ended_at",
         "end_reason",
-    ]
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:

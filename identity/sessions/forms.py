@@ -20,6 +20,8 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         password = self.cleaned_data.get("password")
         if username is None or not password:
             return self.cleaned_data
+        if self.request is None:
+            raise TypeError("ThrottledAuthenticationForm needs the request: throttles count by client IP.")
         throttle = PasswordThrottle(self.request, username)
         try:
             throttle.check()

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
-from django.http import HttpRequest
-from django.http.response import HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 
 from identity.conf import identity_settings
 
@@ -23,7 +22,7 @@ def secure_cookies() -> bool:
 
 
 class SessionMiddleware(DjangoSessionMiddleware):
-    def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         response = super().process_response(request, response)
         if secure_cookies():
             # CsrfViewMiddleware sits below this one, so its cookie is already set here.

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-
 from identity.conf import identity_settings
+from identity.core.authenticated import AuthenticatedHttpRequest
 from identity.tokens.models import APIToken
 
 
-def tokens_section(request: HttpRequest) -> dict[str, Any] | None:
+def tokens_section(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
     if not identity_settings.TOKENS_ENABLED:
         return None
     return {

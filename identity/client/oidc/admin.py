@@ -6,10 +6,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from identity.client.oidc.models import OIDCLink, OIDCRemoteSession
+from identity.core.generics import ModelAdmin
 
 
 @admin.register(OIDCLink)
-class OIDCLinkAdmin(admin.ModelAdmin):
+class OIDCLinkAdmin(ModelAdmin[OIDCLink]):
     list_display = ["user", "issuer", "sub", "created_at", "last_login_at"]
     list_filter = ["issuer"]
     search_fields = ["user__username", "user__email", "sub"]
@@ -19,7 +20,7 @@ class OIDCLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(OIDCRemoteSession)
-class OIDCRemoteSessionAdmin(admin.ModelAdmin):
+class OIDCRemoteSessionAdmin(ModelAdmin[OIDCRemoteSession]):
     list_display = ["session", "issuer", "sub", "remote_sid", "created_at"]
     list_filter = ["issuer"]
     search_fields = ["sub", "remote_sid", "session__user__username"]

@@ -40,9 +40,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         response = Response(error_body(error), status=error.status_code)
         apply_error_headers(request._request, error, response)
         return response
-    response = drf_exception_handler(exc, context)
-    if response is None:
+    handled = drf_exception_handler(exc, context)
+    if handled is None:
         return None
+    response = handled
     code = next((c for cls, c in _CODES.items() if isinstance(exc, cls)), "error")
     body: dict[str, Any] = {"error": code}
     detail = getattr(exc, "detail", None)
