@@ -31,7 +31,7 @@ _verdicts: ExpiringLRU[tuple[Any, str, str]] = ExpiringLRU(1024)
 @on_reload
 def _reset() -> None:
     _verdicts.clear()
-    _verdicts.maxsize = int(identity_settings.BASIC_VERDICT_CACHE_SIZE)
+    _verdicts.maxsize = identity_settings.BASIC_VERDICT_CACHE_SIZE
 
 
 def decode_credentials(credentials: str) -> tuple[str, str]:
@@ -57,7 +57,7 @@ class BasicAuthenticator(Authenticator):
     schemes = ("basic",)
 
     def enabled(self) -> bool:
-        return bool(identity_settings.BASIC_ENABLED)
+        return identity_settings.BASIC_ENABLED
 
     def authenticate_header(self, request: HttpRequest, scheme: str, credentials: str) -> AuthResult | None:
         username, password = decode_credentials(credentials)
@@ -88,4 +88,4 @@ class BasicAuthenticator(Authenticator):
         return user
 
     def challenge(self, request: HttpRequest, error: IdentityError | None = None) -> str | None:
-        return challenges.basic(identity_settings.BASIC_REALM)
+        return challenges.basic()

@@ -154,7 +154,7 @@ def check_remote(app_configs: Any = None, **kwargs: Any) -> list[Any]:
                 id="identity.E414",
             )
         )
-    algorithms = list(s.REMOTE_JWT_ALGORITHMS or [])
+    algorithms = s.REMOTE_JWT_ALGORITHMS
     if not algorithms or any(a not in ASYMMETRIC for a in algorithms):
         issues.append(
             Error(

@@ -108,7 +108,7 @@ class VerifiedCache:
         self._caches: dict[tuple[Any, ...], ExpiringLRU[tuple[dict[str, Any], str]]] = {}
 
     def for_(self, key: tuple[Any, ...]) -> ExpiringLRU[tuple[dict[str, Any], str]] | None:
-        size = int(identity_settings.JWT_VERIFIED_CACHE_SIZE)
+        size = identity_settings.JWT_VERIFIED_CACHE_SIZE
         if size <= 0:
             return None
         cache = self._caches.get(key)
@@ -227,11 +227,11 @@ def issuer() -> str:
     value = identity_settings.ISSUER
     if not value:
         raise ImproperlyConfigured("IDENTITY['ISSUER'] is not set (see identity.E401).")
-    return str(value)
+    return value
 
 
 def default_audience() -> str:
-    return str(identity_settings.JWT_AUDIENCE or issuer())
+    return identity_settings.JWT_AUDIENCE or issuer()
 
 
 def _context(typ: str, audience: str | list[str] | None) -> _Context:
@@ -246,7 +246,7 @@ def _context(typ: str, audience: str | list[str] | None) -> _Context:
             audiences = tuple(audience)
         iss = issuer()
         cache = _verified.for_((typ, iss, audiences))
-        context = _contexts[key] = _Context(iss, audiences, float(identity_settings.JWT_LEEWAY), cache)
+        context = _contexts[key] = _Context(iss, audiences, identity_settings.JWT_LEEWAY, cache)
     return context
 
 

@@ -66,7 +66,7 @@ class ObtainView(JWTView):
 
     def post(self, request: Request) -> Response:
         data = body(request.data)
-        cookie = bool(identity_settings.JWT_COOKIE) and data.get("cookie") in (True, "true", "1")
+        cookie = identity_settings.JWT_COOKIE and data.get("cookie") in (True, "true", "1")
         if "username" in data or "password" in data:
             user = password_sign_in(request._request, data)
             return self.pair_response(issue_pair(user, request=request._request), cookie=cookie)
@@ -74,7 +74,7 @@ class ObtainView(JWTView):
         if not user.is_authenticated or get_auth_method(request._request) != "session":
             raise InvalidRequest("Send username and password, or call this from a signed-in browser session.")
         pair = issue_pair(user, request=request._request, sid=current_sid(request._request))
-        return self.pair_response(pair, cookie=cookie or bool(identity_settings.JWT_COOKIE))
+        return self.pair_response(pair, cookie=cookie or identity_settings.JWT_COOKIE)
 
 
 class RefreshView(JWTView):
@@ -123,6 +123,6 @@ def jwks_view(request: HttpRequest) -> JsonResponse:
     if keys.default_algorithm() in keys.ASYMMETRIC:
         keys.signing_key()  # the first key is created on first use, publishing included
     response = JsonResponse(keys.jwks())
-    response["Cache-Control"] = f"public, max-age={int(identity_settings.JWT_JWKS_MAX_AGE)}"
+    response["Cache-Control"] = f"public, max-age={identity_settings.JWT_JWKS_MAX_AGE}"
     response["Access-Control-Allow-Origin"] = "*"  # public keys, for verifiers running in browsers too
     return response

@@ -25,7 +25,7 @@ class OAuth2TokenAuthenticator(BearerAuthenticator):
     schemes = ("bearer",)
 
     def enabled(self) -> bool:
-        return bool(identity_settings.OAUTH2_PROVIDER)
+        return identity_settings.OAUTH2_PROVIDER
 
     def authenticate_header(self, request: HttpRequest, scheme: str, credentials: str) -> AuthResult | None:
         if credentials.count(".") == 2 or len(credentials) > 512:

@@ -45,7 +45,7 @@ class Command(BaseCommand):
             close_old_connections()
             if once:
                 break
-            time.sleep(float(identity_settings.WORKER_POLL_INTERVAL))
+            time.sleep(identity_settings.WORKER_POLL_INTERVAL)
         if not once:
             self.stdout.write("identity worker: stopped")
 
