@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import pytest
 from django.test import Client, override_settings
 
@@ -32,8 +34,7 @@ def test_an_anonymous_401_carries_the_realm_in_every_challenge(identity: dict[st
 @pytest.mark.django_db
 def test_a_refused_client_authentication_names_the_realm() -> None:
     with override_settings(IDENTITY={"ISSUER": "http://testserver", "REALM": "Reports"}):
-        response = Client().post(
-            "/oauth/token/", {"grant_type": "client_credentials", "client_id": "nobody", "client_secret": "x"}
-        )
+        body = urlencode({"grant_type": "client_credentials", "client_id": "nobody", "client_secret": "x"})
+        response = Client().post("/oauth/token/", body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == 'Basic realm="Reports", charset="UTF-8"'
