@@ -19,13 +19,13 @@ from django.http import HttpRequest
 from identity.conf import identity_settings, on_reload
 from identity.core import challenges, users
 from identity.core.authenticators import Authenticator, AuthResult
+from identity.core.bounded import BoundedCache
 from identity.core.crypto import constant_time_equals, keyed_hash, sha256_hex
-from identity.core.lru import ExpiringLRU
 from identity.core.reach import BASIC_REACH
 from identity.core.throttling import PasswordThrottle
 from identity.exceptions import IdentityError, InvalidCredentials, MalformedCredentials
 
-_verdicts: ExpiringLRU[tuple[Any, str, str]] = ExpiringLRU(1024)
+_verdicts: BoundedCache[tuple[Any, str, str]] = BoundedCache(1024)
 
 
 @on_reload

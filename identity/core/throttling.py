@@ -25,8 +25,8 @@ from django.core.cache import BaseCache, caches
 from django.http import HttpRequest
 
 from identity.conf import identity_settings, on_reload
+from identity.core.bounded import BoundedCache
 from identity.core.crypto import keyed_hash
-from identity.core.lru import ExpiringLRU
 from identity.core.net import client_ip
 from identity.exceptions import Throttled
 
@@ -68,7 +68,7 @@ class ThrottleCounters:
     """
 
     def __init__(self, size: int) -> None:
-        self.local: ExpiringLRU[int] = ExpiringLRU(size)
+        self.local: BoundedCache[int] = BoundedCache(size)
         self.down = False
         self._lock = threading.Lock()
 

@@ -19,9 +19,9 @@ from django.conf import settings
 from django.contrib.auth import load_backend
 
 from identity.conf import identity_settings, on_reload
-from identity.core.lru import ExpiringLRU
+from identity.core.bounded import BoundedCache
 
-_users: ExpiringLRU[Any] = ExpiringLRU(4096)
+_users: BoundedCache[Any] = BoundedCache(4096)
 
 
 def default_backend() -> str:
