@@ -150,7 +150,7 @@ def check_remote(app_configs: Any = None, **kwargs: Any) -> list[Any]:
         issues.append(
             Error(
                 "IDENTITY['REMOTE_JWT_AUDIENCE'] is not set: tokens meant for other services would be accepted.",
-                hint='The audience this service requires in aud, e.g. "demo-api".',
+                hint='The audience this service requires in aud, e.g. "orders-api".',
                 id="identity.E414",
             )
         )

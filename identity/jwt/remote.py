@@ -1,4 +1,4 @@
-"""Verifying another issuer's access tokens with no call to it per request (demo site B).
+"""Verifying the identity provider's access tokens on another service, with no call to it per request.
 
 :class:`RemoteKeySet` fetches the issuer's JWK Set (RFC 7517 §5) from a URL in configuration
 (never one named by a token), keeps the prepared keys in process for

@@ -1,4 +1,4 @@
-"""Opaque OAuth access tokens on site A's own APIs (``Authorization: Bearer <token>``).
+"""Opaque OAuth access tokens on the identity provider's own APIs (``Authorization: Bearer <token>``).
 
 JWT access tokens (the default format) are verified offline by the JWT authenticator; this one
 only claims values that are not JWTs, looks them up by SHA-256 (one indexed query joining the

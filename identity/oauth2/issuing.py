@@ -24,7 +24,7 @@ BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
 def issuer() -> str:
-    """The issuer identifier: site A's base URL, no trailing slash (RFC 8414 §2)."""
+    """The issuer identifier: the identity provider's base URL, no trailing slash (RFC 8414 §2)."""
     return str(identity_settings.ISSUER).rstrip("/")
 
 

@@ -308,7 +308,7 @@ class DeviceStatus(models.TextChoices):
 
 
 class DeviceAuthorization(models.Model):
-    """RFC 8628: a device code polled by the device, a user code typed by the user on site A."""
+    """RFC 8628: a device code polled by the device, a user code typed by the user on the identity provider."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="device_authorizations")
     device_code_digest = models.CharField(max_length=64, unique=True)
