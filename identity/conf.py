@@ -252,6 +252,9 @@ DEFAULTS: dict[str, Any] = {
 # Settings holding dotted paths that are imported on access.
 IMPORT_STRINGS = {"AUTHENTICATORS"}
 
+# Settings holding secrets: a message about a bad value names its type, never the value.
+SECRETS = {"JWT_KEY_ENCRYPTION_KEYS", "OIDC_RP_CLIENT_SECRET"}
+
 # Renamed settings, new name -> old name: the old key is still read while the new one is not
 # set (identity.W005 asks to rename it).
 RENAMED = {"REALM": "BASIC_REALM"}
@@ -447,7 +450,8 @@ def coerce(name: str, value: object) -> Any:
     try:
         return _coerce(hint, value)
     except (TypeError, ValueError, OverflowError):
-        raise SettingTypeError(f"IDENTITY[{name!r}] is {value!r}, not {describe(hint)}.") from None
+        shown = f"a {type(value).__name__}" if name in SECRETS else repr(value)
+        raise SettingTypeError(f"IDENTITY[{name!r}] is {shown}, not {describe(hint)}.") from None
 
 
 def _coerce(hint: Any, value: object) -> object:

@@ -101,6 +101,13 @@ def test_values_not_of_their_type_are_refused(name: str, value: Any) -> None:
         coerce(name, value)
 
 
+def test_a_secret_of_the_wrong_type_is_never_shown() -> None:
+    with pytest.raises(SettingTypeError) as refused:
+        coerce("JWT_KEY_ENCRYPTION_KEYS", "the-kek-itself")  # a string, where a list is declared
+    assert "the-kek-itself" not in str(refused.value)
+    assert str(refused.value) == "IDENTITY['JWT_KEY_ENCRYPTION_KEYS'] is a str, not a list of strings or bytes."
+
+
 def test_types_are_described_in_words() -> None:
     assert describe(TYPES["THROTTLE_WINDOW"]) == "a whole number"
     assert describe(TYPES["TOKEN_LIFETIME"]) == "a whole number or None"
