@@ -413,7 +413,7 @@ class IdentitySettings:
         if key not in user:
             return DEFAULTS[name]
         try:
-            return coerce(name, user[key])
+            return coerce(key, user[key])  # the key the user wrote, so a message names it
         except SettingTypeError as exc:
             logger.error("%s The default, %r, is used instead (identity.E004).", exc, DEFAULTS[name])
             return DEFAULTS[name]

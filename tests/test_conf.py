@@ -153,3 +153,9 @@ def test_basic_realm_is_still_read_as_the_realm_while_realm_is_not_set() -> None
         assert "identity.W005" in ids()
     with override_settings(IDENTITY={"REALM": "New"}):
         assert "identity.W005" not in ids()
+
+
+def test_an_old_name_of_the_wrong_type_is_reported_under_that_name(caplog: Any) -> None:
+    with override_settings(IDENTITY={"BASIC_REALM": 5}), caplog.at_level(logging.ERROR, logger="identity.conf"):
+        assert identity_settings.REALM == "identity"
+    assert "IDENTITY['BASIC_REALM'] is 5, not a string or None. The default, 'identity', is used" in caplog.text
