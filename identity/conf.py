@@ -1,20 +1,29 @@
 """One settings object for identity.
 
 Users write a single ``IDENTITY = {...}`` dict in their Django settings. Every key and its
-default is listed in ``DEFAULTS`` below with a comment saying what it governs. Values are read
-lazily on attribute access and the cache is dropped on ``setting_changed``, so
-``override_settings(IDENTITY=...)`` works in tests. Validation lives in system checks (each
-mechanism's ``checks.py``, named in its manifest), not here: reading a setting never raises for
-a bad value.
+default is listed in ``DEFAULTS`` below with a comment saying what it governs; its type is
+declared once, as an annotation on :class:`IdentitySettings`. mypy reads the type there
+(``identity_settings.THROTTLE_WINDOW`` is an ``int``), and so does :func:`coerce`, which turns
+what a user wrote into that type when the value is first read: ``"60"`` or ``60.0`` where a
+whole number is declared is ``60``. Values are read lazily on attribute access and the cache is
+dropped on ``setting_changed``, so ``override_settings(IDENTITY=...)`` works in tests.
+
+Reading a setting never raises for a bad value: a value that is not of its type is logged and
+the default is used instead. The system checks report it (identity.E004, in
+``identity/core/checks.py``), and each mechanism's checks (named in its manifest) report values
+out of their range.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+import math
+import types
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.utils.module_loading import import_string
 
 #: identity's own mechanisms, in the order their authenticators are tried (see
 #: :mod:`identity.core.mechanisms`).
@@ -47,13 +56,18 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": [],
     # Add ``Secure`` to the session and CSRF cookies. None: whenever DEBUG is off.
     "SECURE_COOKIES": None,
+    # Realm of every ``WWW-Authenticate`` challenge identity sends, Basic and Bearer alike
+    # (RFC 7235 §2.2: the protection space the credentials are for).
+    "REALM": "identity",
     # Seconds a user object is reused in process before it is read again (0: every request
     # reads it). Saves and deletes drop it at once on the worker that made them.
     "USER_CACHE_SECONDS": 1.0,
     "USER_CACHE_SIZE": 4096,
     # --- HTTP Basic (RFC 7617) -----------------------------------------------------------
     "BASIC_ENABLED": True,
-    "BASIC_REALM": "identity",
+    # Deprecated name of REALM (it always named the Bearer challenges' realm too). Still read
+    # while REALM is not set; identity.W005 asks to rename it.
+    "BASIC_REALM": None,
     # Seconds a correct Basic credential is remembered in process (keyed by an HMAC of the
     # credential and dropped when the password changes), so repeated requests skip PBKDF2.
     # 0 disables the cache.
@@ -140,7 +154,7 @@ DEFAULTS: dict[str, Any] = {
     # Seconds between two syncs of a worker's in-process denylist replica: the bound within
     # which a revocation reaches every worker (the revoking worker applies it at once).
     "DENYLIST_SYNC_INTERVAL": 0.5,
-    # --- verifying another issuer's JWTs (a service such as demo site B) ----------------
+    # --- verifying another issuer's JWTs (an API service trusting the identity provider) --
     # The issuer whose access tokens this site accepts (its base URL). None: off.
     "REMOTE_JWT_ISSUER": None,
     "REMOTE_JWT_JWKS_URL": None,  # None: <REMOTE_JWT_ISSUER>/.well-known/jwks.json
@@ -167,7 +181,7 @@ DEFAULTS: dict[str, Any] = {
     "CAS_PROXY_CALLBACK_TIMEOUT": 3.0,  # seconds for the GET to pgtUrl (no redirects followed)
     # --- OAuth 2.0 / OpenID Connect provider (identity.oauth2) ----------------------------
     # Serve the authorization server's endpoints and metadata. A site that only signs in
-    # elsewhere (demo site B) turns it off; its URLs then answer 404.
+    # elsewhere (a relying party) turns it off; its URLs then answer 404.
     "OAUTH2_PROVIDER": True,
     # Scopes clients may be allowed, name -> what the consent page tells the user.
     "OAUTH2_SCOPES": {
@@ -247,9 +261,138 @@ DEFAULTS: dict[str, Any] = {
     "CLEANUP_BATCH_SIZE": 1000,
 }
 
+# Settings holding secrets: a message about a bad value names its type, never the value.
+SECRETS = {"JWT_KEY_ENCRYPTION_KEYS", "OIDC_RP_CLIENT_SECRET"}
+
+# Renamed settings, new name -> old name: the old key is still read while the new one is not
+# set (identity.W005 asks to rename it).
+RENAMED = {"REALM": "BASIC_REALM"}
+
+logger = logging.getLogger("identity.conf")
+
 
 class IdentitySettings:
-    """Attribute access to ``settings.IDENTITY`` merged over ``DEFAULTS``."""
+    """Attribute access to ``settings.IDENTITY`` merged over ``DEFAULTS``.
+
+    The annotations below are the settings' types, declared once: mypy checks every use against
+    them and :func:`coerce` converts what a user wrote into them. A value that cannot be read as
+    its type is replaced by its default when read (and reported by identity.E004)."""
+
+    SITE_NAME: str
+    # --- authentication core
+    MECHANISMS: list[str]
+    AUTHENTICATORS: list[str] | None
+    TRUSTED_PROXIES: list[str]
+    SECURE_COOKIES: bool | None
+    REALM: str
+    USER_CACHE_SECONDS: float
+    USER_CACHE_SIZE: int
+    # --- HTTP Basic
+    BASIC_ENABLED: bool
+    BASIC_REALM: str | None
+    BASIC_VERDICT_CACHE_SECONDS: float
+    BASIC_VERDICT_CACHE_SIZE: int
+    # --- throttling
+    THROTTLE_CACHE: str
+    THROTTLE_WINDOW: int
+    THROTTLE_FAILURES_PER_IP: int
+    THROTTLE_FAILURES_PER_USERNAME_IP: int
+    THROTTLE_FAILURES_PER_USERNAME: int
+    THROTTLE_KNOWN_CLIENT_DAYS: int
+    THROTTLE_LOCAL_FALLBACK: bool
+    # --- session index
+    SESSION_LAST_SEEN_INTERVAL: int
+    SESSION_HISTORY_DAYS: int
+    # --- outbox
+    OUTBOX_TIMEOUT: float
+    OUTBOX_DELIVER_ON_COMMIT: bool
+    OUTBOX_MAX_ATTEMPTS: int
+    OUTBOX_BACKOFF_BASE: float
+    OUTBOX_BACKOFF_MAX: float
+    OUTBOX_RETENTION_DAYS: int
+    # --- issuer
+    ISSUER: str | None
+    # --- opaque bearer tokens
+    TOKENS_ENABLED: bool
+    TOKEN_LIFETIME: int | None
+    TOKEN_CACHE: str | None
+    TOKEN_CACHE_SECONDS: int
+    TOKEN_LAST_USED_INTERVAL: int
+    TOKEN_HISTORY_DAYS: int
+    # --- JWTs
+    JWT_ENABLED: bool
+    JWT_ALGORITHM: str
+    JWT_AUDIENCE: str | None
+    JWT_ACCESS_LIFETIME: int
+    JWT_REFRESH_LIFETIME: int
+    JWT_LEEWAY: float
+    JWT_KEY_ENCRYPTION_KEYS: list[str | bytes]
+    JWT_JWKS_MAX_AGE: int
+    JWT_VERIFIED_CACHE_SIZE: int
+    JWT_USER: str
+    JWT_COOKIE: bool
+    JWT_COOKIE_NAME: str
+    JWT_REFRESH_COOKIE_NAME: str
+    JWT_COOKIE_SAMESITE: Literal["Strict", "Lax", "None"]
+    # --- denylist
+    DENYLIST_CACHE: str | None
+    DENYLIST_SYNC_INTERVAL: float
+    # --- verifying another issuer's JWTs
+    REMOTE_JWT_ISSUER: str | None
+    REMOTE_JWT_JWKS_URL: str | None
+    REMOTE_JWT_AUDIENCE: str | None
+    REMOTE_JWT_ALGORITHMS: list[str]
+    REMOTE_JWKS_CACHE_SECONDS: float
+    REMOTE_JWKS_REFETCH_INTERVAL: float
+    REMOTE_JWKS_TIMEOUT: float
+    REMOTE_JWT_DENYLIST: bool
+    # --- CAS 3.0 server
+    CAS_TICKET_LIFETIME: int
+    CAS_REGISTRY_CACHE_SECONDS: float
+    CAS_PROXY_CALLBACK_ALLOW_HTTP_LOOPBACK: bool
+    CAS_PROXY_CALLBACK_TIMEOUT: float
+    # --- OAuth 2.0 / OpenID Connect provider
+    OAUTH2_PROVIDER: bool
+    OAUTH2_SCOPES: dict[str, str]
+    OAUTH2_CODE_LIFETIME: int
+    OAUTH2_ACCESS_TOKEN_LIFETIME: int
+    OAUTH2_ID_TOKEN_LIFETIME: int
+    OAUTH2_REFRESH_TOKEN_LIFETIME: int
+    OAUTH2_REFRESH_TOKEN_IDLE: int
+    OAUTH2_ACCESS_TOKEN_FORMAT: str
+    OAUTH2_PKCE_REQUIRED: bool
+    OAUTH2_DEVICE_CODE_LIFETIME: int
+    OAUTH2_DEVICE_POLL_INTERVAL: int
+    OAUTH2_LOGOUT_TOKEN_LIFETIME: int
+    OAUTH2_THROTTLE_TOKEN_REQUESTS: int
+    OAUTH2_THROTTLE_CLIENT_FAILURES: int
+    OAUTH2_THROTTLE_USER_CODE_FAILURES: int
+    # --- client side
+    CLIENT_PROTOCOL: str | None
+    CLIENT_FLOWS: dict[str, str]
+    CLIENT_CAS_SERVER_URL: str
+    CLIENT_CAS_SERVICE_URL: str | None
+    CLIENT_CAS_ATTRIBUTES: dict[str, str]
+    CLIENT_CAS_CREATE_USERS: bool
+    CLIENT_CAS_LOGOUT_REDIRECT_URL: str | None
+    CLIENT_CAS_TIMEOUT: float
+    # --- OpenID Connect relying party
+    OIDC_RP_DISCOVERY_URL: str
+    OIDC_RP_CLIENT_ID: str
+    OIDC_RP_CLIENT_SECRET: str | None
+    OIDC_RP_SCOPES: str
+    OIDC_RP_REDIRECT_URI: str | None
+    OIDC_RP_POST_LOGOUT_REDIRECT_URI: str | None
+    OIDC_RP_CREATE_USERS: bool
+    OIDC_RP_METADATA_CACHE_SECONDS: float
+    OIDC_RP_JWKS_MIN_REFRESH: float
+    OIDC_RP_TIMEOUT: float
+    OIDC_RP_LEEWAY: int
+    OIDC_RP_LOGOUT_TOKEN_MAX_AGE: int
+    # --- worker and cleanup
+    WORKER_POLL_INTERVAL: float
+    WORKER_CLEANUP_INTERVAL: float
+    CLEANUP_BATCH_SIZE: int
 
     def __init__(self) -> None:
         self._cache: dict[str, Any] = {}
@@ -259,34 +402,158 @@ class IdentitySettings:
         value = getattr(settings, "IDENTITY", None)
         return value if isinstance(value, dict) else {}  # a non-dict is reported by identity.E001
 
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_") or name not in DEFAULTS:
-            raise AttributeError(f"Unknown identity setting: {name!r}")
-        try:
-            return self._cache[name]
-        except KeyError:
-            pass
-        value = self.user_settings.get(name, DEFAULTS[name])
-        self._cache[name] = value
-        return value
+    if not TYPE_CHECKING:  # hidden from mypy, so a misspelt setting is a type error
 
-    def imported(self, name: str) -> list[Any]:
-        """Import each dotted path of a list setting (cached like any other value)."""
-        key = f"_imported_{name}"
-        if key not in self._cache:
-            self._cache[key] = [import_string(path) for path in getattr(self, name)]
-        return self._cache[key]
+        def __getattr__(self, name: str) -> Any:
+            if name.startswith("_") or name not in DEFAULTS:
+                raise AttributeError(f"Unknown identity setting: {name!r}")
+            try:
+                return self._cache[name]
+            except KeyError:
+                pass
+            value = self._cache[name] = self._read(name)
+            return value
+
+    def _read(self, name: str) -> Any:
+        user = self.user_settings
+        key = name
+        old = RENAMED.get(name)
+        if name not in user and old is not None and user.get(old) is not None:
+            key = old
+        if key not in user:
+            return DEFAULTS[name]
+        try:
+            return coerce(key, user[key])  # the key the user wrote, so a message names it
+        except SettingTypeError as exc:
+            logger.error("%s The default, %r, is used instead (identity.E004).", exc, DEFAULTS[name])
+            return DEFAULTS[name]
 
     def reload(self) -> None:
         self._cache.clear()
 
 
+# Every setting's declared type, as :func:`coerce` reads it.
+TYPES: dict[str, Any] = {name: hint for name, hint in get_type_hints(IdentitySettings).items() if name.isupper()}
+
+
+class SettingTypeError(ValueError):
+    """A value that cannot be read as its setting's declared type."""
+
+
+def coerce(name: str, value: object) -> Any:
+    """``value`` as the type declared for setting ``name``.
+
+    Numbers are converted once here so no use site has to: a whole number accepts ``60``,
+    ``60.0`` and ``"60"``; a number also accepts ``0.5`` and ``"0.5"`` (never a bool, NaN or an
+    infinity); a boolean accepts ``True``/``False``, ``1``/``0``; a list accepts a tuple; a
+    ``Literal`` accepts exactly its choices. Strings are never converted. Raises
+    :class:`SettingTypeError` saying what was expected."""
+    hint = TYPES[name]
+    try:
+        return _coerce(hint, value)
+    except (TypeError, ValueError, OverflowError):
+        shown = f"a {type(value).__name__}" if name in SECRETS else repr(value)
+        raise SettingTypeError(f"IDENTITY[{name!r}] is {shown}, not {describe(hint)}.") from None
+
+
+def _coerce(hint: Any, value: object) -> object:
+    if hint is int:
+        return _whole(value)
+    if hint is float:
+        return _number(value)
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+        if type(value) is int and value in (0, 1):
+            return bool(value)
+        raise TypeError(hint)
+    if hint is str or hint is bytes or hint is types.NoneType:
+        if isinstance(value, hint):
+            return value
+        raise TypeError(hint)
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is Literal:
+        if any(type(value) is type(choice) and value == choice for choice in args):
+            return value
+        raise ValueError(hint)
+    if origin is types.UnionType or origin is Union:
+        for arm in args:
+            try:
+                return _coerce(arm, value)
+            except (TypeError, ValueError, OverflowError):
+                continue
+        raise TypeError(hint)
+    if origin is list and isinstance(value, list | tuple):
+        return [_coerce(args[0], item) for item in value]
+    if origin is dict and isinstance(value, dict):
+        return {_coerce(args[0], k): _coerce(args[1], v) for k, v in value.items()}
+    raise TypeError(hint)
+
+
+def _whole(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    number = _number(value)
+    if not number.is_integer():
+        raise ValueError(value)
+    return int(number)
+
+
+def _number(value: object) -> float:
+    if isinstance(value, bool):
+        raise TypeError(value)
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        number = float(value.strip())
+    else:
+        raise TypeError(value)
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
+
+
+_WORDS = {
+    int: "a whole number",
+    float: "a number",
+    bool: "True or False",
+    str: "a string",
+    bytes: "bytes",
+    types.NoneType: "None",
+}
+_PLURALS = {int: "whole numbers", float: "numbers", bool: "booleans", str: "strings", bytes: "bytes"}
+
+
+def describe(hint: Any) -> str:
+    """A declared type in words, for messages: ``int | None`` is "a whole number or None"."""
+    if hint in _WORDS:
+        return _WORDS[hint]
+    origin, args = get_origin(hint), get_args(hint)
+    if origin is types.UnionType or origin is Union:
+        return " or ".join(describe(arm) for arm in args)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(choice) for choice in args)
+    if origin is list:
+        return f"a list of {_plural(args[0])}"
+    if origin is dict:
+        return f"a dict of {_plural(args[0])} to {_plural(args[1])}"
+    return repr(hint)
+
+
+def _plural(hint: Any) -> str:
+    if get_origin(hint) is types.UnionType or get_origin(hint) is Union:
+        return " or ".join(_plural(arm) for arm in get_args(hint))
+    return _PLURALS.get(hint, repr(hint))
+
+
 identity_settings = IdentitySettings()
 
-_reload_hooks: list[Any] = []
+_reload_hooks: list[Callable[[], object]] = []
+
+F = TypeVar("F", bound=Callable[[], object])
 
 
-def on_reload(func: Any) -> Any:
+def on_reload(func: F) -> F:
     """Register a callable run whenever IDENTITY (or a setting it depends on) changes."""
     _reload_hooks.append(func)
     return func

@@ -130,8 +130,9 @@ def test_the_throttle_fallback_check_is_registered_with_manage_py_check() -> Non
 
 
 def test_realm_must_be_printable() -> None:
-    assert "identity.E203" in ids(IDENTITY={"BASIC_REALM": "bad\nrealm"})
-    assert "identity.E203" in ids(IDENTITY={"BASIC_REALM": ""})
+    assert "identity.E203" in ids(IDENTITY={"REALM": "bad\nrealm"})
+    assert "identity.E203" in ids(IDENTITY={"REALM": ""})
+    assert "identity.E203" in ids(IDENTITY={"BASIC_REALM": ""})  # the old name, still read
 
 
 def test_cached_db_on_redis_without_ignore_exceptions_warns() -> None:

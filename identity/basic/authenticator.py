@@ -19,19 +19,19 @@ from django.http import HttpRequest
 from identity.conf import identity_settings, on_reload
 from identity.core import challenges, users
 from identity.core.authenticators import Authenticator, AuthResult
+from identity.core.bounded import BoundedCache
 from identity.core.crypto import constant_time_equals, keyed_hash, sha256_hex
-from identity.core.lru import ExpiringLRU
 from identity.core.reach import BASIC_REACH
 from identity.core.throttling import PasswordThrottle
 from identity.exceptions import IdentityError, InvalidCredentials, MalformedCredentials
 
-_verdicts: ExpiringLRU[tuple[Any, str, str]] = ExpiringLRU(1024)
+_verdicts: BoundedCache[tuple[Any, str, str]] = BoundedCache(1024)
 
 
 @on_reload
 def _reset() -> None:
     _verdicts.clear()
-    _verdicts.maxsize = int(identity_settings.BASIC_VERDICT_CACHE_SIZE)
+    _verdicts.maxsize = identity_settings.BASIC_VERDICT_CACHE_SIZE
 
 
 def decode_credentials(credentials: str) -> tuple[str, str]:
@@ -57,7 +57,7 @@ class BasicAuthenticator(Authenticator):
     schemes = ("basic",)
 
     def enabled(self) -> bool:
-        return bool(identity_settings.BASIC_ENABLED)
+        return identity_settings.BASIC_ENABLED
 
     def authenticate_header(self, request: HttpRequest, scheme: str, credentials: str) -> AuthResult | None:
         username, password = decode_credentials(credentials)
@@ -88,4 +88,4 @@ class BasicAuthenticator(Authenticator):
         return user
 
     def challenge(self, request: HttpRequest, error: IdentityError | None = None) -> str | None:
-        return challenges.basic(identity_settings.BASIC_REALM)
+        return challenges.basic()

@@ -44,11 +44,14 @@ def check_throttle_cache(app_configs: Any = None, **kwargs: Any) -> list[Any]:
 
 
 def check_realm(app_configs: Any = None, **kwargs: Any) -> list[Any]:
-    realm = identity_settings.BASIC_REALM
-    if not isinstance(realm, str) or not realm or not realm.isprintable():
+    """The realm of every challenge, Basic's and Bearer's (``REALM``, or the deprecated
+    ``BASIC_REALM`` while ``REALM`` is not set)."""
+    realm = identity_settings.REALM
+    if not realm or not realm.isprintable():
         return [
             Error(
-                "IDENTITY['BASIC_REALM'] must be a non-empty printable string.",
+                f"The realm of identity's challenges is {realm!r}: IDENTITY['REALM'] must be a non-empty "
+                "printable string.",
                 hint='For example "My API".',
                 id="identity.E203",
             )

@@ -60,7 +60,7 @@ def grant(row: ServiceTicket, pgt_url: str, entry: RegisteredService) -> str:
     )
     url = with_query(pgt_url, {"pgtId": pgt, "pgtIou": iou})
     try:
-        result = http.get(url, timeout=float(identity_settings.CAS_PROXY_CALLBACK_TIMEOUT))
+        result = http.get(url, timeout=identity_settings.CAS_PROXY_CALLBACK_TIMEOUT)
         problem = None if result.status == 200 else f"The proxy callback answered HTTP {result.status}, not 200."
     except http.HttpError as exc:
         problem = f"The proxy callback could not be reached: {exc}"

@@ -177,7 +177,7 @@ _cached: tuple[float, _Registry] | None = None
 
 def _registry() -> _Registry:
     global _cached
-    ttl = float(identity_settings.CAS_REGISTRY_CACHE_SECONDS)
+    ttl = identity_settings.CAS_REGISTRY_CACHE_SECONDS
     now = time.monotonic()
     cached = _cached
     if cached is not None and ttl > 0 and now - cached[0] < ttl:

@@ -37,7 +37,7 @@ def new_ticket(prefix: str, length: int = TICKET_LENGTH) -> str:
 
 
 def _expiry(now: datetime) -> datetime:
-    return now + timedelta(seconds=float(identity_settings.CAS_TICKET_LIFETIME))
+    return now + timedelta(seconds=identity_settings.CAS_TICKET_LIFETIME)
 
 
 def _issue(kind: str, *, service: str, user_id: Any, session_sid: str, auth_time: datetime, **fields: Any) -> str:

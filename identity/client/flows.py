@@ -1,6 +1,6 @@
 """Signing a site's users in through another identity provider (the *client* side).
 
-A site such as demo site B has no password form of its own: ``/accounts/login/`` starts a
+A client site (a relying party) has no password form of its own: ``/accounts/login/`` starts a
 sign-in *flow* at the provider (CAS or OpenID Connect), and ``/accounts/logout/`` signs out here
 and then at the provider. Each protocol is a :class:`SignInFlow` named in
 ``IDENTITY["CLIENT_FLOWS"]``; ``IDENTITY["CLIENT_PROTOCOL"]`` picks the one in use. This module

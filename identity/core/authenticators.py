@@ -71,10 +71,9 @@ class BearerAuthenticator(Authenticator):
     ``error_description`` once a token was presented and refused (§3.1)."""
 
     def challenge(self, request: HttpRequest, error: IdentityError | None = None) -> str | None:
-        realm = identity_settings.BASIC_REALM
         if error is None or error.status_code != 401:
-            return challenges.bearer(realm=realm)
-        return challenges.bearer(realm=realm, error=InvalidToken.error, description=error.description or None)
+            return challenges.bearer()
+        return challenges.bearer(error=InvalidToken.error, description=error.description or None)
 
 
 #: Typed ``Any`` so the cached outcome keeps its declared type with no ``cast()`` call on the hot path.
@@ -167,9 +166,7 @@ def challenge_header(request: HttpRequest, error: IdentityError | None = None) -
                 value = authenticator.challenge(request, error)
                 if value:
                     return value
-    return challenges.join(a.challenge(request) for a in authenticators) or challenges.bearer(
-        realm=identity_settings.BASIC_REALM
-    )
+    return challenges.join(a.challenge(request) for a in authenticators) or challenges.bearer()
 
 
 def get_auth_method(request: HttpRequest) -> str | None:

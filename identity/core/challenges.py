@@ -1,12 +1,15 @@
 """Every ``WWW-Authenticate`` challenge identity sends is built here (RFC 7235 §2.1, §4.1).
 
 Several challenges go comma-separated in one header field, which RFC 7235 §4.1 allows
-(``WWW-Authenticate = 1#challenge``); Django cannot repeat a header field.
+(``WWW-Authenticate = 1#challenge``); Django cannot repeat a header field. Basic and Bearer
+challenges name the realm ``IDENTITY["REALM"]`` unless told otherwise (RFC 7235 §2.2).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+
+from identity.conf import identity_settings
 
 
 def quote(value: str) -> str:
@@ -20,9 +23,10 @@ def challenge(scheme: str, **params: str | None) -> str:
     return f"{scheme} {', '.join(parts)}" if parts else scheme
 
 
-def basic(realm: str) -> str:
-    """RFC 7617 §2: ``charset="UTF-8"`` tells clients how we decode the user-pass."""
-    return challenge("Basic", realm=realm, charset="UTF-8")
+def basic(realm: str | None = None) -> str:
+    """RFC 7617 §2 (the realm is required there; default ``REALM``): ``charset="UTF-8"`` tells
+    clients how we decode the user-pass."""
+    return challenge("Basic", realm=identity_settings.REALM if realm is None else realm, charset="UTF-8")
 
 
 def bearer(
@@ -31,7 +35,9 @@ def bearer(
     description: str | None = None,
     scope: str | None = None,
 ) -> str:
-    """RFC 6750 §3. ``error`` is only set when a token was presented (§3.1)."""
+    """RFC 6750 §3 (default realm ``REALM``). ``error`` is only set when a token was presented
+    (§3.1)."""
+    realm = identity_settings.REALM if realm is None else realm
     return challenge("Bearer", realm=realm, error=error, error_description=description, scope=scope)
 
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.checks import Error, Warning
 from django.utils.module_loading import import_string
 
-from identity.conf import DEFAULTS, identity_settings
+from identity.conf import DEFAULTS, RENAMED, TYPES, SettingTypeError, coerce, describe, identity_settings
 from identity.core import mechanisms
 
 IDENTITY_MIDDLEWARE = "identity.core.middleware.AuthenticationMiddleware"
@@ -17,10 +17,12 @@ DJANGO_MIDDLEWARE = "django.contrib.auth.middleware.AuthenticationMiddleware"
 
 
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """The shape of ``IDENTITY``: a dict of known keys, each value of its declared type
+    (:data:`identity.conf.TYPES`), no old names; then the core's own settings."""
     issues: list[Any] = []
     user_settings = getattr(settings, "IDENTITY", {})
     if not isinstance(user_settings, dict):
-        return [Error("settings.IDENTITY must be a dict.", hint='IDENTITY = {"BASIC_REALM": ...}', id="identity.E001")]
+        return [Error("settings.IDENTITY must be a dict.", hint='IDENTITY = {"ISSUER": ...}', id="identity.E001")]
     for key in sorted(set(user_settings) - set(DEFAULTS)):
         issues.append(
             Warning(
@@ -29,6 +31,17 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
                 id="identity.W001",
             )
         )
+    issues += check_types(user_settings)
+    for new, old in RENAMED.items():
+        if old in user_settings:
+            ignored = f" It is ignored: IDENTITY[{new!r}] is set too." if new in user_settings else ""
+            issues.append(
+                Warning(
+                    f"IDENTITY[{old!r}] is the deprecated name of IDENTITY[{new!r}].{ignored}",
+                    hint=f"Rename the key to {new!r}.",
+                    id="identity.W005",
+                )
+            )
     for path in identity_settings.AUTHENTICATORS or ():
         try:
             import_string(path)
@@ -49,6 +62,24 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
                     f"IDENTITY['TRUSTED_PROXIES'] holds {item!r}, which is not an IP address or network.",
                     hint='Use addresses or CIDR networks, e.g. ["10.0.0.0/8", "127.0.0.1"].',
                     id="identity.E003",
+                )
+            )
+    return issues
+
+
+def check_types(user_settings: dict[str, Any]) -> list[Any]:
+    """identity.E004 for each value that cannot be read as its declared type. Reading it never
+    fails (the default is used instead, and logged), so this check is where the mistake shows."""
+    issues: list[Any] = []
+    for key in sorted(set(user_settings) & set(TYPES)):
+        try:
+            coerce(key, user_settings[key])
+        except SettingTypeError as exc:
+            issues.append(
+                Error(
+                    str(exc),
+                    hint=f"Give {describe(TYPES[key])}. Until then the default, {DEFAULTS[key]!r}, is used.",
+                    id="identity.E004",
                 )
             )
     return issues
@@ -94,8 +125,11 @@ def check_throttle_fallback(app_configs: Any = None, **kwargs: Any) -> list[Any]
     if not str(config.get("BACKEND", "")).startswith("django_redis."):
         return []
     # django-redis's own precedence: the cache's OPTIONS, then the global setting.
-    options = config.get("OPTIONS") or {}
-    if not options.get("IGNORE_EXCEPTIONS", getattr(settings, "DJANGO_REDIS_IGNORE_EXCEPTIONS", False)):
+    options = config.get("OPTIONS")
+    ignore = getattr(settings, "DJANGO_REDIS_IGNORE_EXCEPTIONS", False)
+    if isinstance(options, dict):
+        ignore = options.get("IGNORE_EXCEPTIONS", ignore)
+    if not ignore:
         return []
     return [
         Warning(

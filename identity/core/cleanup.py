@@ -22,7 +22,7 @@ def delete_in_batches(queryset: QuerySet[Any], report: Report | None = None, lab
     """Delete what ``queryset`` selects, ``CLEANUP_BATCH_SIZE`` rows at a time, so a large
     backlog never holds one long lock or one huge transaction."""
     model: type[Model] = queryset.model
-    size = int(identity_settings.CLEANUP_BATCH_SIZE)
+    size = identity_settings.CLEANUP_BATCH_SIZE
     total = 0
     while True:
         pks = list(queryset.values_list("pk", flat=True)[:size])

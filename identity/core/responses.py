@@ -8,7 +8,6 @@ from __future__ import annotations
 from django.http import HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
 
-from identity.conf import identity_settings
 from identity.core import challenges
 from identity.exceptions import IdentityError, InsufficientScope, Throttled
 
@@ -33,7 +32,7 @@ def apply_error_headers(request: HttpRequest, error: IdentityError, response: Ht
         response["WWW-Authenticate"] = challenge_header(request, error)
     elif isinstance(error, InsufficientScope):
         response["WWW-Authenticate"] = challenges.bearer(
-            realm=identity_settings.BASIC_REALM, error=error.error, description=error.description, scope=error.scope
+            error=error.error, description=error.description, scope=error.scope
         )
     if isinstance(error, Throttled):
         response["Retry-After"] = str(error.retry_after)

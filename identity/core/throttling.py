@@ -25,8 +25,8 @@ from django.core.cache import BaseCache, caches
 from django.http import HttpRequest
 
 from identity.conf import identity_settings, on_reload
+from identity.core.bounded import BoundedCache
 from identity.core.crypto import keyed_hash
-from identity.core.lru import ExpiringLRU
 from identity.core.net import client_ip
 from identity.exceptions import Throttled
 
@@ -68,7 +68,7 @@ class ThrottleCounters:
     """
 
     def __init__(self, size: int) -> None:
-        self.local: ExpiringLRU[int] = ExpiringLRU(size)
+        self.local: BoundedCache[int] = BoundedCache(size)
         self.down = False
         self._lock = threading.Lock()
 
@@ -202,7 +202,7 @@ class PasswordThrottle:
     def __init__(self, request: HttpRequest, username: str) -> None:
         self.ip = client_ip(request) or "unknown"
         self.user = _user_ref(username or "")
-        self.window = int(identity_settings.THROTTLE_WINDOW)
+        self.window = identity_settings.THROTTLE_WINDOW
         self.now = time.time()
         self.slot = int(self.now // self.window)
 
@@ -239,4 +239,4 @@ class PasswordThrottle:
         # A correct password ends the (username, IP) pair's streak of failures. Forgotten first:
         # its answer tells remember() whether the shared cache is there to hold the marker.
         counters.forget(self._counters()[1].key)
-        counters.remember(self._known_key(), int(identity_settings.THROTTLE_KNOWN_CLIENT_DAYS) * 86400)
+        counters.remember(self._known_key(), identity_settings.THROTTLE_KNOWN_CLIENT_DAYS * 86400)

@@ -19,9 +19,9 @@ from django.conf import settings
 from django.contrib.auth import load_backend
 
 from identity.conf import identity_settings, on_reload
-from identity.core.lru import ExpiringLRU
+from identity.core.bounded import BoundedCache
 
-_users: ExpiringLRU[Any] = ExpiringLRU(4096)
+_users: BoundedCache[Any] = BoundedCache(4096)
 
 
 def default_backend() -> str:
@@ -33,7 +33,7 @@ def default_backend() -> str:
 @on_reload
 def _reset() -> None:
     _users.clear()
-    _users.maxsize = int(identity_settings.USER_CACHE_SIZE)
+    _users.maxsize = identity_settings.USER_CACHE_SIZE
 
 
 def get_user(user_id: Any, backend_path: str) -> Any | None:
@@ -44,13 +44,13 @@ def get_user(user_id: Any, backend_path: str) -> Any | None:
         user = load_backend(backend_path).get_user(user_id)
         if user is None:
             return None
-        _users.set(key, user, float(identity_settings.USER_CACHE_SECONDS))
+        _users.set(key, user, identity_settings.USER_CACHE_SECONDS)
     return copy.copy(user)
 
 
 def remember(user: Any, backend_path: str) -> None:
     """Prime the cache with a user just loaded for another reason (a password check)."""
-    _users.set(f"{backend_path}:{user.pk}", copy.copy(user), float(identity_settings.USER_CACHE_SECONDS))
+    _users.set(f"{backend_path}:{user.pk}", copy.copy(user), identity_settings.USER_CACHE_SECONDS)
 
 
 def forget(user_id: Any) -> None:

@@ -65,7 +65,7 @@ class JWTAuthenticator(BearerAuthenticator):
     schemes = ("bearer",)
 
     def enabled(self) -> bool:
-        return bool(identity_settings.JWT_ENABLED)
+        return identity_settings.JWT_ENABLED
 
     def verify(self, token: str) -> dict[str, Any]:
         return verify_access_token(token)
@@ -83,7 +83,7 @@ class JWTCookieAuthenticator(BearerAuthenticator):
     method = "jwt"
 
     def enabled(self) -> bool:
-        return bool(identity_settings.JWT_ENABLED and identity_settings.JWT_COOKIE)
+        return identity_settings.JWT_ENABLED and identity_settings.JWT_COOKIE
 
     def authenticate(self, request: HttpRequest) -> AuthResult | None:
         token = request.COOKIES.get(identity_settings.JWT_COOKIE_NAME)

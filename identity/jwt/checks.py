@@ -150,11 +150,11 @@ def check_remote(app_configs: Any = None, **kwargs: Any) -> list[Any]:
         issues.append(
             Error(
                 "IDENTITY['REMOTE_JWT_AUDIENCE'] is not set: tokens meant for other services would be accepted.",
-                hint='The audience this service requires in aud, e.g. "demo-api".',
+                hint='The audience this service requires in aud, e.g. "orders-api".',
                 id="identity.E414",
             )
         )
-    algorithms = list(s.REMOTE_JWT_ALGORITHMS or [])
+    algorithms = s.REMOTE_JWT_ALGORITHMS
     if not algorithms or any(a not in ASYMMETRIC for a in algorithms):
         issues.append(
             Error(

@@ -31,7 +31,7 @@ def clear_jwt(report: Report) -> dict[str, int]:
     spent = delete_in_batches(
         RefreshToken.objects.filter(expires_at__lte=now).order_by("pk"), report, "expired refresh tokens"
     )
-    cutoff = now - timedelta(days=int(identity_settings.TOKEN_HISTORY_DAYS))
+    cutoff = now - timedelta(days=identity_settings.TOKEN_HISTORY_DAYS)
     families = delete_in_batches(
         RefreshFamily.objects.filter(Q(revoked_at__lt=cutoff) | Q(expires_at__lt=cutoff)).order_by("pk"),
         report,

@@ -24,10 +24,25 @@ def _refresh_path() -> str:
 
 def set_pair(response: HttpResponseBase, pair: TokenPair) -> None:
     s = identity_settings
-    common = {"httponly": True, "secure": secure_cookies(), "samesite": s.JWT_COOKIE_SAMESITE}
-    response.set_cookie(s.JWT_COOKIE_NAME, pair.access, max_age=pair.expires_in, path="/", **common)
-    refresh_age = int(s.JWT_REFRESH_LIFETIME)
-    response.set_cookie(s.JWT_REFRESH_COOKIE_NAME, pair.refresh, max_age=refresh_age, path=_refresh_path(), **common)
+    secure, samesite = secure_cookies(), s.JWT_COOKIE_SAMESITE
+    response.set_cookie(
+        s.JWT_COOKIE_NAME,
+        pair.access,
+        max_age=pair.expires_in,
+        path="/",
+        httponly=True,
+        secure=secure,
+        samesite=samesite,
+    )
+    response.set_cookie(
+        s.JWT_REFRESH_COOKIE_NAME,
+        pair.refresh,
+        max_age=s.JWT_REFRESH_LIFETIME,
+        path=_refresh_path(),
+        httponly=True,
+        secure=secure,
+        samesite=samesite,
+    )
 
 
 def clear(response: HttpResponseBase) -> None:

@@ -72,7 +72,7 @@ def _sealer() -> Sealer:
     """Fernet under JWT_KEY_ENCRYPTION_KEYS (first seals, all unseal), else keys derived from
     SECRET_KEY and SECRET_KEY_FALLBACKS."""
     if "s" not in _sealer_cache:
-        kek = list(identity_settings.JWT_KEY_ENCRYPTION_KEYS or [])
+        kek = identity_settings.JWT_KEY_ENCRYPTION_KEYS
         if not kek:
             kek = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
         _sealer_cache["s"] = Sealer("identity.jwt.private-key", kek)
@@ -257,7 +257,7 @@ def _changed() -> None:
 
 
 def default_algorithm() -> str:
-    return str(identity_settings.JWT_ALGORITHM)
+    return identity_settings.JWT_ALGORITHM
 
 
 def signing_key(alg: str | None = None) -> SigningKey:
@@ -307,7 +307,7 @@ def rotate(alg: str | None = None, *, immediately: bool = False) -> list[Signing
     algs = [alg] if alg else sorted({row.alg for row in _signing_rows(now)} or {default_algorithm()})
     published = []
     for name in algs:
-        starts = now if immediately else now + timedelta(seconds=int(identity_settings.JWT_JWKS_MAX_AGE))
+        starts = now if immediately else now + timedelta(seconds=identity_settings.JWT_JWKS_MAX_AGE)
         with transaction.atomic():
             others = SigningKey.objects.unretired().filter(alg=name)
             pending = others.filter(signs_from__gt=now).order_by("-signs_from").first()
@@ -346,7 +346,7 @@ def retire(row: SigningKey) -> None:
 def retire_due(now: datetime | None = None) -> list[SigningKey]:
     """Retire every key that stopped signing and whose last token has expired (plus leeway)."""
     now = now or timezone.now()
-    margin = timedelta(seconds=int(identity_settings.JWT_LEEWAY) + _EXPIRY_GRANULARITY)
+    margin = timedelta(seconds=identity_settings.JWT_LEEWAY + _EXPIRY_GRANULARITY)
     due = list(
         SigningKey.objects.unretired()
         .filter(signs_until__lte=now)

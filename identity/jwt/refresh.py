@@ -50,7 +50,7 @@ class TokenPair:
 
 
 def _refresh_expiry(now: datetime) -> datetime:
-    return now + timedelta(seconds=int(identity_settings.JWT_REFRESH_LIFETIME))
+    return now + timedelta(seconds=identity_settings.JWT_REFRESH_LIFETIME)
 
 
 def issue_pair(user: Any, *, request: HttpRequest | None = None, sid: str | None = None) -> TokenPair:
@@ -157,5 +157,5 @@ def end_session_tokens(sid: str, reason: str = FamilyRevokeReason.SESSION_ENDED)
     """A session ended: its families end, and every access token carrying its ``sid`` (ours or
     the OAuth provider's) is denied until the longest of them has expired."""
     revoke_families(RefreshFamily.objects.filter(sid=sid), reason)
-    until = timezone.now() + timedelta(seconds=MAX_ACCESS_LIFETIME + int(identity_settings.JWT_LEEWAY))
+    until = timezone.now() + timedelta(seconds=MAX_ACCESS_LIFETIME + identity_settings.JWT_LEEWAY)
     denylist.deny_sid(sid, until, reason=reason)

@@ -1,4 +1,4 @@
-"""Verifying another issuer's access tokens with no call to it per request (demo site B).
+"""Verifying the identity provider's access tokens on another service, with no call to it per request.
 
 :class:`RemoteKeySet` fetches the issuer's JWK Set (RFC 7517 §5) from a URL in configuration
 (never one named by a token), keeps the prepared keys in process for
@@ -143,7 +143,7 @@ def _reset() -> None:
 
 def jwks_url() -> str:
     s = identity_settings
-    return str(s.REMOTE_JWT_JWKS_URL or f"{str(s.REMOTE_JWT_ISSUER).rstrip('/')}/.well-known/jwks.json")
+    return s.REMOTE_JWT_JWKS_URL or f"{str(s.REMOTE_JWT_ISSUER).rstrip('/')}/.well-known/jwks.json"
 
 
 def algorithms() -> frozenset[str]:
@@ -186,7 +186,7 @@ def verify_remote(token: str) -> dict[str, Any]:
         lookup=key_set().get,
         algorithms=algorithms(),
         cache=_verified().for_((ACCESS_TYP, issuer, audiences)),
-        leeway=float(s.JWT_LEEWAY),
+        leeway=s.JWT_LEEWAY,
     )
     if s.REMOTE_JWT_DENYLIST and denylist.is_denied_remote(claims):
         raise InvalidToken("The token has been revoked.", scheme="bearer")

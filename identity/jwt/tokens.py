@@ -60,7 +60,7 @@ def issue_access_token(
     ``scope``, and ``sid`` when a browser session issued it. ``lifetime`` defaults to
     ``JWT_ACCESS_LIFETIME`` and may not exceed :data:`MAX_ACCESS_LIFETIME`. ``extra`` adds
     claims other than those. Returns the token and its claims."""
-    seconds = int(lifetime or identity_settings.JWT_ACCESS_LIFETIME)
+    seconds = lifetime or identity_settings.JWT_ACCESS_LIFETIME
     if not 0 < seconds <= MAX_ACCESS_LIFETIME:
         raise ValueError(f"An access token lives 1 to {MAX_ACCESS_LIFETIME} seconds, not {seconds}.")
     clash = RESERVED_CLAIMS & set(extra or ())

@@ -36,7 +36,7 @@ import jwt
 from django.core.exceptions import ImproperlyConfigured
 
 from identity.conf import identity_settings, on_reload
-from identity.core.lru import ExpiringLRU
+from identity.core.bounded import BoundedCache
 from identity.exceptions import InvalidToken
 from identity.jwt import keys
 from identity.jwt.keys import PreparedKey
@@ -105,15 +105,15 @@ class VerifiedCache:
     """Verified claims by token string, one bounded cache per (typ, issuer, audiences)."""
 
     def __init__(self) -> None:
-        self._caches: dict[tuple[Any, ...], ExpiringLRU[tuple[dict[str, Any], str]]] = {}
+        self._caches: dict[tuple[Any, ...], BoundedCache[tuple[dict[str, Any], str]]] = {}
 
-    def for_(self, key: tuple[Any, ...]) -> ExpiringLRU[tuple[dict[str, Any], str]] | None:
-        size = int(identity_settings.JWT_VERIFIED_CACHE_SIZE)
+    def for_(self, key: tuple[Any, ...]) -> BoundedCache[tuple[dict[str, Any], str]] | None:
+        size = identity_settings.JWT_VERIFIED_CACHE_SIZE
         if size <= 0:
             return None
         cache = self._caches.get(key)
         if cache is None:
-            cache = self._caches[key] = ExpiringLRU(size)
+            cache = self._caches[key] = BoundedCache(size)
         return cache
 
     def clear(self) -> None:
@@ -129,7 +129,7 @@ def decode(
     audiences: tuple[str, ...],
     lookup: KeyLookup,
     algorithms: frozenset[str],
-    cache: ExpiringLRU[tuple[dict[str, Any], str]] | None,
+    cache: BoundedCache[tuple[dict[str, Any], str]] | None,
     leeway: float,
 ) -> dict[str, Any]:
     """Verify ``token`` (see the module's docstring) and return a copy of its claims."""
@@ -209,7 +209,7 @@ class _Context:
     issuer: str
     audiences: tuple[str, ...]
     leeway: float
-    cache: ExpiringLRU[tuple[dict[str, Any], str]] | None
+    cache: BoundedCache[tuple[dict[str, Any], str]] | None
 
 
 _contexts: dict[tuple[str, Any], _Context] = {}
@@ -227,11 +227,11 @@ def issuer() -> str:
     value = identity_settings.ISSUER
     if not value:
         raise ImproperlyConfigured("IDENTITY['ISSUER'] is not set (see identity.E401).")
-    return str(value)
+    return value
 
 
 def default_audience() -> str:
-    return str(identity_settings.JWT_AUDIENCE or issuer())
+    return identity_settings.JWT_AUDIENCE or issuer()
 
 
 def _context(typ: str, audience: str | list[str] | None) -> _Context:
@@ -246,7 +246,7 @@ def _context(typ: str, audience: str | list[str] | None) -> _Context:
             audiences = tuple(audience)
         iss = issuer()
         cache = _verified.for_((typ, iss, audiences))
-        context = _contexts[key] = _Context(iss, audiences, float(identity_settings.JWT_LEEWAY), cache)
+        context = _contexts[key] = _Context(iss, audiences, identity_settings.JWT_LEEWAY, cache)
     return context
 
 

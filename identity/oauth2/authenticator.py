@@ -1,4 +1,4 @@
-"""Opaque OAuth access tokens on site A's own APIs (``Authorization: Bearer <token>``).
+"""Opaque OAuth access tokens on the identity provider's own APIs (``Authorization: Bearer <token>``).
 
 JWT access tokens (the default format) are verified offline by the JWT authenticator; this one
 only claims values that are not JWTs, looks them up by SHA-256 (one indexed query joining the
@@ -25,7 +25,7 @@ class OAuth2TokenAuthenticator(BearerAuthenticator):
     schemes = ("bearer",)
 
     def enabled(self) -> bool:
-        return bool(identity_settings.OAUTH2_PROVIDER)
+        return identity_settings.OAUTH2_PROVIDER
 
     def authenticate_header(self, request: HttpRequest, scheme: str, credentials: str) -> AuthResult | None:
         if credentials.count(".") == 2 or len(credentials) > 512:

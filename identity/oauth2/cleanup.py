@@ -18,7 +18,7 @@ def clear_oauth2(report: Report) -> dict[str, int]:
     # Used codes are kept a day after expiry so a late replay is still recognised and revokes.
     codes = AuthorizationCode.objects.filter(expires_at__lt=now - timedelta(days=1))
     devices = DeviceAuthorization.objects.filter(expires_at__lt=now - timedelta(days=1))
-    margin = timedelta(seconds=int(identity_settings.OAUTH2_ACCESS_TOKEN_LIFETIME) + 86400)
+    margin = timedelta(seconds=identity_settings.OAUTH2_ACCESS_TOKEN_LIFETIME + 86400)
     ended = Grant.objects.filter(Q(revoked_at__lt=now - margin) | Q(expires_at__lt=now - margin))
     return {
         "authorization codes deleted": delete_in_batches(codes, report, "authorization codes"),

@@ -24,7 +24,7 @@ BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 
 
 def issuer() -> str:
-    """The issuer identifier: site A's base URL, no trailing slash (RFC 8414 §2)."""
+    """The issuer identifier: the identity provider's base URL, no trailing slash (RFC 8414 §2)."""
     return str(identity_settings.ISSUER).rstrip("/")
 
 
@@ -151,7 +151,7 @@ def save(request: OAuthRequest) -> Grant:
         )
         digest = getattr(request, "identity_refresh_digest", None)
         if digest:
-            idle = now + timedelta(seconds=int(identity_settings.OAUTH2_REFRESH_TOKEN_IDLE))
+            idle = now + timedelta(seconds=identity_settings.OAUTH2_REFRESH_TOKEN_IDLE)
             expires = min(idle, grant.expires_at) if grant.expires_at else idle
             OAuthRefreshToken.objects.create(grant=grant, digest=digest, expires_at=expires)
     return grant
@@ -195,7 +195,7 @@ def logout_token(client: Client, *, sub: str, sid: str) -> str:
         "iss": issuer(),
         "aud": client.client_id,
         "iat": now,
-        "exp": now + int(identity_settings.OAUTH2_LOGOUT_TOKEN_LIFETIME),
+        "exp": now + identity_settings.OAUTH2_LOGOUT_TOKEN_LIFETIME,
         "jti": random_id(16),
         "sub": sub,
         "events": {BACKCHANNEL_LOGOUT_EVENT: {}},

@@ -161,7 +161,7 @@ class Client(models.Model):
     @property
     def pkce_required(self) -> bool:
         """Public clients always; confidential ones when the site or the client requires it."""
-        return not self.is_confidential or bool(identity_settings.OAUTH2_PKCE_REQUIRED) or self.require_pkce
+        return not self.is_confidential or identity_settings.OAUTH2_PKCE_REQUIRED or self.require_pkce
 
     @property
     def token_format(self) -> str:
@@ -169,19 +169,19 @@ class Client(models.Model):
 
     @property
     def access_lifetime(self) -> int:
-        return int(self.access_token_lifetime or identity_settings.OAUTH2_ACCESS_TOKEN_LIFETIME)
+        return self.access_token_lifetime or identity_settings.OAUTH2_ACCESS_TOKEN_LIFETIME
 
     @property
     def id_lifetime(self) -> int:
-        return int(self.id_token_lifetime or identity_settings.OAUTH2_ID_TOKEN_LIFETIME)
+        return self.id_token_lifetime or identity_settings.OAUTH2_ID_TOKEN_LIFETIME
 
     @property
     def refresh_lifetime(self) -> int:
-        return int(self.refresh_token_lifetime or identity_settings.OAUTH2_REFRESH_TOKEN_LIFETIME)
+        return self.refresh_token_lifetime or identity_settings.OAUTH2_REFRESH_TOKEN_LIFETIME
 
 
 def _code_expiry() -> object:
-    return timezone.now() + timedelta(seconds=int(identity_settings.OAUTH2_CODE_LIFETIME))
+    return timezone.now() + timedelta(seconds=identity_settings.OAUTH2_CODE_LIFETIME)
 
 
 class AuthorizationCode(models.Model):
@@ -308,7 +308,7 @@ class DeviceStatus(models.TextChoices):
 
 
 class DeviceAuthorization(models.Model):
-    """RFC 8628: a device code polled by the device, a user code typed by the user on site A."""
+    """RFC 8628: a device code polled by the device, a user code typed by the user on the identity provider."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="device_authorizations")
     device_code_digest = models.CharField(max_length=64, unique=True)

@@ -18,7 +18,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from oauthlib.common import add_params_to_uri
 from oauthlib.oauth2.rfc6749 import errors
 
-from identity.conf import identity_settings
 from identity.core import challenges
 
 AUTHORIZE_PARAMS = frozenset(
@@ -117,7 +116,7 @@ def render(headers: dict[str, str] | None, body: Any, status: int) -> HttpRespon
     parsed = _json(body)
     if parsed.get("error") == "invalid_client":
         status = 401
-        headers["WWW-Authenticate"] = challenges.basic(identity_settings.BASIC_REALM)
+        headers["WWW-Authenticate"] = challenges.basic()
     elif "WWW-Authenticate" in headers:
         del headers["WWW-Authenticate"]
     content_type = headers.pop("Content-Type", "application/json" if body else "text/plain")

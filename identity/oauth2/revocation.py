@@ -3,7 +3,7 @@
 A grant is revoked by one conditional UPDATE, which ends its refresh tokens and opaque access
 tokens at once (every lookup joins the grant). Its JWT access tokens cannot be recalled, so
 their ``jti`` goes to the denylist (:mod:`identity.jwt.denylist`), which every verifier of
-site A consults (RFC 7009 §2, RFC 9700 §4.14.2).
+the provider's tokens consults (RFC 7009 §2, RFC 9700 §4.14.2).
 """
 
 from __future__ import annotations

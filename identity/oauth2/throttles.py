@@ -35,7 +35,7 @@ class Limit:
 
     @classmethod
     def for_request(cls, name: str, request: HttpRequest, limit: int, *extra: str) -> Limit:
-        window = int(identity_settings.THROTTLE_WINDOW)
+        window = identity_settings.THROTTLE_WINDOW
         ref = keyed_hash("identity.oauth2.throttle", "\x00".join([client_ip(request) or "unknown", *extra]))[:32]
         return cls(name, f"{PREFIX}:{name}:{ref}:{int(time.time() // window)}", int(limit), window)
 

@@ -191,7 +191,7 @@ class RequestValidator(OIDCRequestValidator):
         now = timezone.now()
         AuthorizationCode.objects.create(
             created_at=now,
-            expires_at=now + timedelta(seconds=int(identity_settings.OAUTH2_CODE_LIFETIME)),
+            expires_at=now + timedelta(seconds=identity_settings.OAUTH2_CODE_LIFETIME),
             digest=sha256_hex(code["code"]),
             client=request.client,
             user=request.user,

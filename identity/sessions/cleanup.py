@@ -29,7 +29,7 @@ def clear_sessions(report: Report) -> dict[str, int]:
     total = stale.count()
     ended = 0
     recheck = now + timedelta(seconds=identity_settings.WORKER_CLEANUP_INTERVAL)
-    for checked, row in enumerate(stale.iterator(chunk_size=int(identity_settings.CLEANUP_BATCH_SIZE)), start=1):
+    for checked, row in enumerate(stale.iterator(chunk_size=identity_settings.CLEANUP_BATCH_SIZE), start=1):
         if services.session_is_gone(row):
             ended += services.end_session(row, EndReason.EXPIRED)
         else:  # still alive in its store (saved since we last looked): look again later

@@ -17,7 +17,7 @@ class TokenAuthenticator(BearerAuthenticator):
     schemes = ("token", "bearer")
 
     def enabled(self) -> bool:
-        return bool(identity_settings.TOKENS_ENABLED)
+        return identity_settings.TOKENS_ENABLED
 
     def authenticate_header(self, request: HttpRequest, scheme: str, credentials: str) -> AuthResult | None:
         if not services.looks_like_token(credentials):

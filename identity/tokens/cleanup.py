@@ -13,6 +13,6 @@ from identity.tokens.models import APIToken
 
 
 def clear_tokens(report: Report) -> dict[str, int]:
-    cutoff = timezone.now() - timedelta(days=int(identity_settings.TOKEN_HISTORY_DAYS))
+    cutoff = timezone.now() - timedelta(days=identity_settings.TOKEN_HISTORY_DAYS)
     old = APIToken.objects.filter(Q(revoked_at__lt=cutoff) | Q(expires_at__lt=cutoff)).order_by("pk")
     return {"API tokens deleted": delete_in_batches(old, report, "revoked or expired API tokens")}

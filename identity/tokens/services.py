@@ -112,14 +112,14 @@ def resolve(token: str, request: HttpRequest | None = None) -> ResolvedToken:
         resolved = ResolvedToken(token_id, user, expires_at)
         _check_expiry(resolved)
     if seen_key not in found:
-        interval = int(identity_settings.TOKEN_LAST_USED_INTERVAL)
+        interval = identity_settings.TOKEN_LAST_USED_INTERVAL
         if guarded(lambda: cache.add(seen_key, 1, interval), False):
             _write_last_used(resolved.id, request)
     return resolved
 
 
 def _cache_ttl(expires_at: float | None) -> int:
-    ttl = int(identity_settings.TOKEN_CACHE_SECONDS)
+    ttl = identity_settings.TOKEN_CACHE_SECONDS
     if expires_at is not None:
         ttl = min(ttl, int(expires_at - timezone.now().timestamp()) + 1)
     return max(ttl, 1)
@@ -188,7 +188,7 @@ def _resolve_from_database(digest: str, request: HttpRequest | None, write_last_
     resolved = ResolvedToken(token_id, user, expires_at.timestamp() if expires_at else None)
     _check_expiry(resolved)
     if write_last_used:
-        interval = timedelta(seconds=int(identity_settings.TOKEN_LAST_USED_INTERVAL))
+        interval = timedelta(seconds=identity_settings.TOKEN_LAST_USED_INTERVAL)
         if last_used_at is None or last_used_at <= timezone.now() - interval:
             _write_last_used(token_id, request)
     return resolved
@@ -219,7 +219,7 @@ def _tombstone(digests: list[str]) -> None:
     cache = shared_cache(identity_settings.TOKEN_CACHE)
     if cache is not None and digests:
         entries = {_entry_key(d): _TOMBSTONE for d in digests}
-        guarded(lambda: cache.set_many(entries, int(identity_settings.TOKEN_CACHE_SECONDS)), None)
+        guarded(lambda: cache.set_many(entries, identity_settings.TOKEN_CACHE_SECONDS), None)
 
 
 def revoke_for_session(sid: str) -> int:

@@ -9,9 +9,14 @@ import pytest
 from tests.test_checks import ids
 
 
-@pytest.mark.parametrize("value", [0, -1, "30", None, True])
+@pytest.mark.parametrize("value", [0, -1, "0"])
 def test_ticket_lifetime_must_be_a_positive_number(value: Any) -> None:
     assert "identity.E501" in ids(IDENTITY={"CAS_TICKET_LIFETIME": value})
+
+
+@pytest.mark.parametrize("value", [None, True, "soon", 2.5])
+def test_ticket_lifetime_must_be_whole_seconds(value: Any) -> None:
+    assert "identity.E004" in ids(IDENTITY={"CAS_TICKET_LIFETIME": value})
 
 
 def test_a_long_ticket_lifetime_warns() -> None:

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.test import Client, override_settings
 
 from identity.core import throttling
-from identity.core.lru import ExpiringLRU
+from identity.core.bounded import BoundedCache
 from tests.basic.test_basic import basic
 from tests.conftest import unavailable
 
@@ -150,7 +150,7 @@ def test_without_the_fallback_a_down_cache_still_fails_as_before(alice: Any, cac
 
 
 def test_local_counts_keep_their_window_and_stay_bounded() -> None:
-    local: ExpiringLRU[int] = ExpiringLRU(3)
+    local: BoundedCache[int] = BoundedCache(3)
     assert [local.incr("a", 60) for _ in range(3)] == [1, 2, 3]
     expires = local._data["a"][0]
     local.incr("a", 600)
@@ -164,7 +164,7 @@ def test_local_counts_keep_their_window_and_stay_bounded() -> None:
 
 
 def test_local_counts_are_exact_under_threads() -> None:
-    local: ExpiringLRU[int] = ExpiringLRU(10)
+    local: BoundedCache[int] = BoundedCache(10)
 
     def hit() -> None:
         for _ in range(1000):

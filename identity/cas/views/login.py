@@ -1,6 +1,6 @@
 """``/cas/login`` and ``/cas/logout``: the browser-facing half of CAS.
 
-Site A's Django session is the single sign-on session (a documented deviation from a separate
+The identity provider's Django session is the single sign-on session (a documented deviation from a separate
 ticket-granting cookie, as the main Django CAS servers do): one password sign-in serves CAS,
 OpenID Connect and the site itself, and signing out of the site is signing out of CAS. When
 credentials are needed, ``/cas/login`` shows identity's own sign-in form (throttled, CSRF

@@ -192,7 +192,7 @@ def saml_validate(request: HttpRequest) -> HttpResponse:
             recipient=target,
             issuer=request.get_host(),
             in_response_to=request_id,
-            lifetime=int(identity_settings.CAS_TICKET_LIFETIME),
+            lifetime=identity_settings.CAS_TICKET_LIFETIME,
         )
     except CasFailure as failure:
         return responses.saml_failure(failure.code, failure.description, recipient=target, in_response_to=request_id)

@@ -58,7 +58,7 @@ def validate(ticket: str, service: str) -> CasIdentity:
         raise CasValidationError("INVALID_TICKET", "The ticket in the link is malformed.")
     url = f"{server_url('p3/serviceValidate')}?{urlencode({'service': service, 'ticket': ticket})}"
     try:
-        result = http.get(url, timeout=float(identity_settings.CLIENT_CAS_TIMEOUT))
+        result = http.get(url, timeout=identity_settings.CLIENT_CAS_TIMEOUT)
     except http.HttpError as exc:
         raise CasValidationError("UNREACHABLE", f"The sign-in server could not be reached: {exc}") from None
     if result.status != 200:

@@ -17,8 +17,8 @@ LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 
 
 def _uses_oidc() -> bool:
-    flows = identity_settings.CLIENT_FLOWS
-    return isinstance(flows, dict) and flows.get(identity_settings.CLIENT_PROTOCOL) == OIDC_FLOW
+    protocol = identity_settings.CLIENT_PROTOCOL
+    return protocol is not None and identity_settings.CLIENT_FLOWS.get(protocol) == OIDC_FLOW
 
 
 def check_oidc_client(app_configs: Any = None, **kwargs: Any) -> list[Any]:
@@ -26,7 +26,7 @@ def check_oidc_client(app_configs: Any = None, **kwargs: Any) -> list[Any]:
         return []
     s = identity_settings
     issues: list[Any] = []
-    url = str(s.OIDC_RP_DISCOVERY_URL or "")
+    url = s.OIDC_RP_DISCOVERY_URL
     parts = urlsplit(url)
     if not url or not s.OIDC_RP_CLIENT_ID:
         issues.append(
@@ -52,7 +52,7 @@ def check_oidc_client(app_configs: Any = None, **kwargs: Any) -> list[Any]:
                 id="identity.W722",
             )
         )
-    if "openid" not in str(s.OIDC_RP_SCOPES).split():
+    if "openid" not in s.OIDC_RP_SCOPES.split():
         issues.append(Error("IDENTITY['OIDC_RP_SCOPES'] must include 'openid'.", id="identity.E723"))
     try:
         reverse("identity_client:oidc-callback")

@@ -49,7 +49,7 @@ class Metadata:
 
 def _get_json(url: str) -> dict[str, Any]:
     try:
-        result = http.get(url, timeout=float(identity_settings.OIDC_RP_TIMEOUT), headers={"Accept": "application/json"})
+        result = http.get(url, timeout=identity_settings.OIDC_RP_TIMEOUT, headers={"Accept": "application/json"})
     except http.HttpError as exc:
         raise ProviderError(f"{url} is unreachable: {exc}") from exc
     if not result.ok:
@@ -87,7 +87,7 @@ def metadata() -> Metadata:
     now = time.monotonic()
     if state.metadata is not None and now < state.metadata_until:
         return state.metadata
-    url = str(identity_settings.OIDC_RP_DISCOVERY_URL)
+    url = identity_settings.OIDC_RP_DISCOVERY_URL
     doc = _get_json(url)
     issuer = doc.get("issuer")
     # Discovery §4.3: the issuer must be exactly the one the document's URL was built from.
@@ -108,7 +108,7 @@ def metadata() -> Metadata:
     )
     with state.lock:
         state.metadata = result
-        state.metadata_until = now + float(identity_settings.OIDC_RP_METADATA_CACHE_SECONDS)
+        state.metadata_until = now + identity_settings.OIDC_RP_METADATA_CACHE_SECONDS
     return result
 
 
@@ -131,16 +131,12 @@ def key_for(kid: str) -> PyJWK:
     key = state.keys.get(kid) if now < state.keys_until else None
     if key is not None:
         return key
-    if (
-        state.keys
-        and kid not in state.keys
-        and now - state.keys_fetched < float(identity_settings.OIDC_RP_JWKS_MIN_REFRESH)
-    ):
+    if state.keys and kid not in state.keys and now - state.keys_fetched < identity_settings.OIDC_RP_JWKS_MIN_REFRESH:
         raise TokenRejected("The token was signed with a key the provider does not publish.")
     keys = _fetch_keys(metadata())
     with state.lock:
         state.keys, state.keys_fetched = keys, now
-        state.keys_until = now + float(identity_settings.OIDC_RP_METADATA_CACHE_SECONDS)
+        state.keys_until = now + identity_settings.OIDC_RP_METADATA_CACHE_SECONDS
     if kid not in keys:
         raise TokenRejected("The token was signed with a key the provider does not publish.")
     return keys[kid]
@@ -171,7 +167,7 @@ def verify(token: str, *, audience: str, required: list[str]) -> tuple[dict[str,
             algorithms=[alg],
             audience=audience,
             issuer=metadata().issuer,
-            leeway=int(identity_settings.OIDC_RP_LEEWAY),
+            leeway=identity_settings.OIDC_RP_LEEWAY,
             options={"require": required, "verify_iat": True},
         )
     except jwt.PyJWTError as exc:

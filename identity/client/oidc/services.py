@@ -38,8 +38,8 @@ def _basic(client_id: str, secret: str) -> str:
 def exchange_code(meta: provider.Metadata, code: str, started: dict[str, Any]) -> dict[str, Any]:
     """The token request (RFC 6749 §4.1.3) with the PKCE verifier; client_secret_basic when the
     client has a secret, client_id alone for a public client."""
-    client_id = str(identity_settings.OIDC_RP_CLIENT_ID)
-    secret = str(identity_settings.OIDC_RP_CLIENT_SECRET or "")
+    client_id = identity_settings.OIDC_RP_CLIENT_ID
+    secret = identity_settings.OIDC_RP_CLIENT_SECRET or ""
     form = {
         "grant_type": "authorization_code",
         "code": code,
@@ -57,7 +57,7 @@ def exchange_code(meta: provider.Metadata, code: str, started: dict[str, Any]) -
             meta.token_endpoint,
             body=urlencode(form).encode(),
             headers=headers,
-            timeout=float(identity_settings.OIDC_RP_TIMEOUT),
+            timeout=identity_settings.OIDC_RP_TIMEOUT,
         )
     except http.HttpError as exc:
         raise provider.ProviderError(f"The token endpoint is unreachable: {exc}") from exc
@@ -75,7 +75,7 @@ def exchange_code(meta: provider.Metadata, code: str, started: dict[str, Any]) -
 
 def validate_id_token(id_token: str, access_token: str, nonce: str) -> dict[str, Any]:
     """OIDC Core §3.1.3.7: signature, iss, aud, azp, exp, iat, nonce, and at_hash (§3.1.3.8)."""
-    client_id = str(identity_settings.OIDC_RP_CLIENT_ID)
+    client_id = identity_settings.OIDC_RP_CLIENT_ID
     try:
         header, claims = provider.verify(id_token, audience=client_id, required=["iss", "sub", "aud", "exp", "iat"])
     except provider.TokenRejected as exc:
@@ -101,7 +101,7 @@ def fetch_userinfo(meta: provider.Metadata, access_token: str, sub: str) -> dict
     try:
         result = http.get(
             meta.userinfo_endpoint,
-            timeout=float(identity_settings.OIDC_RP_TIMEOUT),
+            timeout=identity_settings.OIDC_RP_TIMEOUT,
             headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"},
         )
         info = json.loads(result.body) if result.ok else {}

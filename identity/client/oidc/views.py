@@ -82,7 +82,7 @@ def backchannel_logout(request: HttpRequest) -> HttpResponse:
     token = request.POST.get("logout_token", "")
     try:
         header, claims = provider.verify(
-            token, audience=str(identity_settings.OIDC_RP_CLIENT_ID), required=["iss", "aud", "iat", "jti"]
+            token, audience=identity_settings.OIDC_RP_CLIENT_ID, required=["iss", "aud", "iat", "jti"]
         )
     except provider.TokenRejected as exc:
         return _logout_error(str(exc))
@@ -112,7 +112,7 @@ def _logout_token_problem(header: dict[str, Any], claims: dict[str, Any]) -> str
         return "A logout token must not carry a nonce."
     if not isinstance(claims.get("sid"), str) and not isinstance(claims.get("sub"), str):
         return "The token names neither a session (sid) nor a user (sub)."
-    if time.time() - float(claims["iat"]) > float(identity_settings.OIDC_RP_LOGOUT_TOKEN_MAX_AGE):
+    if time.time() - float(claims["iat"]) > identity_settings.OIDC_RP_LOGOUT_TOKEN_MAX_AGE:
         return "The logout token is too old."
     return None
 
@@ -123,5 +123,5 @@ def _first_use(claims: dict[str, Any]) -> bool:
     seen_key = "identity:oidc:logout-jti:" + keyed_hash(
         "identity.client.oidc.jti", json.dumps([claims["iss"], claims["jti"]])
     )
-    ttl = int(identity_settings.OIDC_RP_LOGOUT_TOKEN_MAX_AGE) + int(identity_settings.OIDC_RP_LEEWAY)
+    ttl = identity_settings.OIDC_RP_LOGOUT_TOKEN_MAX_AGE + identity_settings.OIDC_RP_LEEWAY
     return bool(cache.add(seen_key, 1, ttl))

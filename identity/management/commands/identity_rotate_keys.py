@@ -38,7 +38,7 @@ class Command(BaseCommand):
             return
         published = 0
         if not options["retire_only"]:
-            wait = int(identity_settings.JWT_JWKS_MAX_AGE)
+            wait = identity_settings.JWT_JWKS_MAX_AGE
             when = "at once" if now else f"after the JWK Set cache lifetime ({wait} s)"
             self.stdout.write(self.style.MIGRATE_HEADING(f"Publishing new signing keys; they sign {when}"))
             started = timezone.now()

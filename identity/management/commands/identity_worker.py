@@ -1,6 +1,6 @@
 """The identity worker: delivers due outbox messages with backoff and runs the cleanup
-periodically. ``make demo`` runs it beside the two sites; in production run one or more (they
-coordinate through row leases, so two workers never deliver the same message at once)."""
+periodically. Run one or more beside the web workers (they coordinate through row leases, so two
+workers never deliver the same message at once)."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ class Command(BaseCommand):
             close_old_connections()
             if once:
                 break
-            time.sleep(float(identity_settings.WORKER_POLL_INTERVAL))
+            time.sleep(identity_settings.WORKER_POLL_INTERVAL)
         if not once:
             self.stdout.write("identity worker: stopped")
 

@@ -1,4 +1,4 @@
-"""The device flow's page on site A (RFC 8628 §3.3): a signed-in user types the code shown by
+"""The device flow's page on the identity provider (RFC 8628 §3.3): a signed-in user types the code shown by
 the device, sees which application asks for what, and approves or denies. The approval binds to
 that user and session. Wrong codes are throttled per IP (§5.1)."""
 

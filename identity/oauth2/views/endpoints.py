@@ -155,8 +155,8 @@ def _start_device_flow(request: HttpRequest, oauth_request: OAuthRequest) -> Htt
 
     from django.utils import timezone
 
-    lifetime = int(identity_settings.OAUTH2_DEVICE_CODE_LIFETIME)
-    interval = int(identity_settings.OAUTH2_DEVICE_POLL_INTERVAL)
+    lifetime = identity_settings.OAUTH2_DEVICE_CODE_LIFETIME
+    interval = identity_settings.OAUTH2_DEVICE_POLL_INTERVAL
     device_code = opaque_token()
     for _attempt in range(5):
         user_code = user_codes.generate()

@@ -27,7 +27,8 @@ def test_a_plain_http_cas_server_warns_outside_debug() -> None:
 
 def test_attribute_mapping_must_be_a_dict_of_strings() -> None:
     settings = {**CAS_CLIENT, "CLIENT_CAS_SERVER_URL": "https://sso.example.com/cas/"}
-    assert "identity.E712" in ids(IDENTITY={**settings, "CLIENT_CAS_ATTRIBUTES": ["email"]})
+    assert "identity.E004" in ids(IDENTITY={**settings, "CLIENT_CAS_ATTRIBUTES": ["email"]})
+    assert "identity.E004" in ids(IDENTITY={**settings, "CLIENT_CAS_ATTRIBUTES": {"email": 1}})
 
 
 @pytest.mark.parametrize("field", ["is_superuser", "is_staff", "password", "username", "groups", "nope"])

@@ -1,4 +1,8 @@
-"""A small bounded, expiring, thread-safe in-process cache (LRU order).
+"""A small bounded, expiring, thread-safe in-process cache.
+
+When full it evicts the entry written longest ago: a write (``set``, ``incr``) makes its key the
+newest, a read does not. That is not least-recently-used order, on purpose: keeping it would cost
+every hit a reorder under the lock, and the JWT path reads this cache on every request.
 
 Used for verdicts that are safe to lose and cheap to recompute, and for the throttles' counters
 while their shared cache is down; never for anything that must be consistent across workers."""
@@ -13,7 +17,7 @@ from typing import Generic, TypeVar
 V = TypeVar("V")
 
 
-class ExpiringLRU(Generic[V]):
+class BoundedCache(Generic[V]):
     def __init__(self, maxsize: int) -> None:
         self.maxsize = maxsize
         self._data: OrderedDict[str, tuple[float, V]] = OrderedDict()
@@ -39,7 +43,7 @@ class ExpiringLRU(Generic[V]):
             while len(self._data) > self.maxsize:
                 self._data.popitem(last=False)
 
-    def incr(self: ExpiringLRU[int], key: str, ttl: float) -> int:
+    def incr(self: BoundedCache[int], key: str, ttl: float) -> int:
         """Add one to the count under ``key`` and return it. A new count lives ``ttl`` seconds; an
         existing one keeps its expiry, so a fixed window is never stretched by the hits in it."""
         now = time.monotonic()
