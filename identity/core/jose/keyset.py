@@ -27,8 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from jwt import PyJWK
-from jwt.exceptions import PyJWKError
+from jwt import PyJWK, PyJWTError
 
 from identity.core import http
 from identity.core.jose.algorithms import EC_CURVES
@@ -129,14 +128,14 @@ class KeySet:
             return  # another thread is fetching; the keys we hold serve meanwhile
         try:
             if self._fetched_at >= started:
-                return  # fetched meanwhile (by another thread, or earlier in this lookup)
-            self._fetched_at = time.monotonic()
+                return  # a fetch ended since this lookup began (another thread's, or this lookup's)
             self.fetches += 1
             try:
                 keys, lifetime = self._fetch()
             except (http.HttpError, ValueError) as exc:
                 self.error = str(exc)[:300]
-                self._expires = time.monotonic() + self.refetch_interval
+                self._fetched_at = time.monotonic()
+                self._expires = self._fetched_at + self.refetch_interval
                 logger.warning(
                     "Could not fetch the JWK Set at %s (%s); keeping the %d keys of the last good one.",
                     self.url,
@@ -146,7 +145,8 @@ class KeySet:
                 return
             removed = set(self._keys) - set(keys)
             self._keys, self.loaded, self.error = keys, True, ""
-            self._expires = time.monotonic() + lifetime
+            self._fetched_at = time.monotonic()
+            self._expires = self._fetched_at + lifetime
         finally:
             self._lock.release()
         if removed:
@@ -184,7 +184,9 @@ class KeySet:
         if not isinstance(jwk, dict):
             return None
         kid, alg = jwk.get("kid"), jwk.get("alg")
-        if not isinstance(kid, str) or not kid or len(kid) > 256 or not isinstance(alg, str | None):
+        if not isinstance(kid, str) or not kid or len(kid) > 256:
+            return None
+        if alg is not None and (not isinstance(alg, str) or alg not in self.algorithms):  # "none", HMAC, ...
             return None
         # RFC 7517 §4.2-4.3: a key for encryption, or one not for verifying, is not ours to use.
         ops = jwk.get("key_ops")
@@ -195,7 +197,7 @@ class KeySet:
             return None
         try:
             prepared = PyJWK(jwk, algorithm=alg)
-        except (PyJWKError, ValueError, TypeError, KeyError):
+        except (PyJWTError, ValueError, TypeError, KeyError):  # e.g. InvalidKeyError: not a key of its alg's type
             logger.warning("Ignoring a JWK that cannot be used (kid %r) at %s.", kid[:64], self.url)
             return None
         alg = prepared.algorithm_name
