@@ -25,8 +25,8 @@ DECOYS = ("/evil-jwks.json", "/evil-cert.pem")
 
 
 class Issuer:
-    """``mode``: "ok", "down" (503), "garbage" (not JSON), "huge" (a JWK Set over the cap),
-    "slow" (answers after ``delay`` seconds)."""
+    """``mode`` of the JWK Set: "ok", "down" (503), "garbage" (not JSON), "huge" (over the cap),
+    "slow" (answers after ``delay`` seconds); ``discovery_down`` makes the discovery document 503."""
 
     def __init__(self) -> None:
         issuer = self
@@ -36,6 +36,8 @@ class Issuer:
                 path = self.path.split("?")[0]
                 issuer.hits[path] += 1
                 if path == DISCOVERY:
+                    if issuer.discovery_down:
+                        return self._send(503, b"", "")
                     return self._json(issuer.discovery(), "public, max-age=3600")
                 if path != JWKS:
                     return self._send(404, b"", "")
@@ -70,6 +72,7 @@ class Issuer:
 
         self.hits: Counter[str] = Counter()
         self.mode = "ok"
+        self.discovery_down = False
         self.delay = 0.0
         self.cache_control = "public, max-age=300"
         self.keys: dict[str, Any] = {}

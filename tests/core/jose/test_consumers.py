@@ -248,6 +248,19 @@ def test_back_channel_logout_uses_cached_keys_while_the_jwk_set_fails(relying_pa
     assert row.ended_at is not None and row.end_reason == EndReason.REMOTE_LOGOUT
 
 
+def test_the_relying_party_keeps_its_discovery_document_when_a_refetch_fails(
+    relying_party: Issuer, settings: Any
+) -> None:
+    settings.IDENTITY = {**settings.IDENTITY, "OIDC_RP_METADATA_CACHE_SECONDS": 0.3, "OIDC_RP_JWKS_MIN_REFRESH": 30}
+    issuer = relying_party
+    assert RELYING_PARTY.verify(good(issuer, RELYING_PARTY))["sub"] == "42"
+    issuer.discovery_down = True
+    time.sleep(0.35)
+    for _ in range(3):
+        assert RELYING_PARTY.verify(good(issuer, RELYING_PARTY))["sub"] == "42"
+    assert issuer.hits[DISCOVERY] == 2  # one failed refetch, then it waits for the interval
+
+
 @pytest.mark.django_db(transaction=True)
 def test_back_channel_logout_is_503_only_when_the_keys_were_never_fetched(relying_party: Issuer) -> None:
     relying_party.mode = "down"

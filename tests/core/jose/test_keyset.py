@@ -181,7 +181,8 @@ def test_a_stale_refetch_in_progress_does_not_hold_up_other_lookups(issuer: Issu
     issuer.mode, issuer.delay = "slow", 1.0
     slow = threading.Thread(target=keys.get, args=(issuer.kid,))
     slow.start()
-    time.sleep(0.2)  # the refetch is under way
+    while issuer.jwks_hits < 2:  # until the refetch is under way
+        time.sleep(0.01)
     started = time.monotonic()
     assert keys.get(issuer.kid) is not None
     assert time.monotonic() - started < 0.5
