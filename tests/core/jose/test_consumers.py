@@ -67,7 +67,7 @@ RELYING_PARTY = Consumer(
 
 @pytest.fixture(params=[REMOTE, RELYING_PARTY], ids=lambda c: c.name)
 def consumer(request: Any) -> Consumer:
-    return request.param  # type: ignore[no-any-return]
+    return request.param
 
 
 @pytest.fixture
