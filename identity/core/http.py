@@ -42,15 +42,18 @@ def request(
     body: bytes | None = None,
     headers: dict[str, str] | None = None,
     timeout: float = 3.0,
+    limit: int = MAX_RESPONSE_BYTES,
 ) -> HttpResult:
+    """At most ``limit`` bytes of the answer are read (a caller with a smaller cap asks for one
+    byte more than it accepts, to tell a full answer from a cut one)."""
     if urlsplit(url).scheme not in {"http", "https"}:
         raise HttpError(f"Refusing a non-HTTP URL: {url[:100]}")
     req = urllib.request.Request(url, data=body, method=method, headers=headers or {})  # noqa: S310 - scheme checked
     try:
         with _opener.open(req, timeout=timeout) as resp:
-            return HttpResult(resp.status, resp.read(MAX_RESPONSE_BYTES), dict(resp.headers.items()))
+            return HttpResult(resp.status, resp.read(limit), dict(resp.headers.items()))
     except urllib.error.HTTPError as exc:  # a non-2xx answer is a result, not a failure to connect
-        data = exc.read(MAX_RESPONSE_BYTES) if exc.fp else b""
+        data = exc.read(limit) if exc.fp else b""
         return HttpResult(exc.code, data, dict(exc.headers.items()) if exc.headers else {})
     except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
         raise HttpError(str(getattr(exc, "reason", exc))[:300]) from exc
@@ -60,5 +63,7 @@ def post(url: str, body: bytes, content_type: str, timeout: float = 3.0) -> Http
     return request("POST", url, body=body, headers={"Content-Type": content_type}, timeout=timeout)
 
 
-def get(url: str, timeout: float = 3.0, headers: dict[str, str] | None = None) -> HttpResult:
-    return request("GET", url, headers=headers, timeout=timeout)
+def get(
+    url: str, timeout: float = 3.0, headers: dict[str, str] | None = None, limit: int = MAX_RESPONSE_BYTES
+) -> HttpResult:
+    return request("GET", url, headers=headers, timeout=timeout, limit=limit)

@@ -11,7 +11,8 @@ from django.core.checks import Error, Warning
 from identity.conf import identity_settings
 from identity.core.caching import is_redis
 from identity.core.checks import missing_cache
-from identity.jwt.keys import ASYMMETRIC, SUPPORTED
+from identity.core.jose.algorithms import ASYMMETRIC
+from identity.jwt.keys import SUPPORTED
 from identity.jwt.tokens import MAX_ACCESS_LIFETIME
 
 
@@ -159,7 +160,7 @@ def check_remote(app_configs: Any = None, **kwargs: Any) -> list[Any]:
         issues.append(
             Error(
                 f"IDENTITY['REMOTE_JWT_ALGORITHMS'] is {algorithms!r}.",
-                hint=f"A non-empty list drawn from {', '.join(ASYMMETRIC)}: a published key can never verify HMAC.",
+                hint=f"A non-empty list drawn from {', '.join(sorted(ASYMMETRIC))}: a published key is no HMAC key.",
                 id="identity.E415",
             )
         )

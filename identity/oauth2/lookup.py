@@ -10,8 +10,9 @@ from typing import Any
 from django.utils import timezone
 
 from identity.core.crypto import sha256_hex
+from identity.core.jose.issuer import issuer
 from identity.oauth2 import claims as user_claims
-from identity.oauth2.issuing import client_subject, issuer
+from identity.oauth2.issuing import client_subject
 from identity.oauth2.models import Client, Grant, OAuthAccessToken, OAuthRefreshToken
 
 MAX_TOKEN_LENGTH = 8192

@@ -9,7 +9,7 @@ from typing import Any
 from django.urls import reverse
 
 from identity.conf import identity_settings
-from identity.oauth2.issuing import issuer
+from identity.core.jose.issuer import issuer
 from identity.oauth2.models import GrantType
 
 CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]

@@ -153,7 +153,7 @@ def redirect(uri: str) -> HttpResponse:
 
 def authorization_redirect(redirect_uri: str, pairs: list[tuple[str, str]]) -> HttpResponse:
     """An authorization response: ``pairs`` plus ``iss`` (RFC 9207 §2) in the query."""
-    from identity.oauth2.issuing import issuer
+    from identity.core.jose.issuer import issuer
 
     return redirect(add_params_to_uri(redirect_uri, [*pairs, ("iss", issuer())]))
 

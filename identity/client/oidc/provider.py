@@ -1,29 +1,37 @@
 """What a relying party knows about its OpenID provider: the discovery document (OIDC Discovery
-§4) and the JWK Set, fetched with a short timeout, kept in process, and the verification of the
-JWTs the provider signs (ID tokens, logout tokens).
+§4) and the JWK Set, fetched with a short timeout and kept in process, and the verification of
+the JWTs the provider signs (ID tokens, logout tokens).
 
-Verification is strict (RFC 8725): the key is found by ``kid`` in the provider's published set
-(an unknown ``kid`` refetches the set at most once per ``OIDC_RP_JWKS_MIN_REFRESH`` seconds, so
-forged ``kid`` values cannot make us hammer the provider); the algorithm is the key's own and
-never ``none`` or an HMAC; ``iss``, ``aud``, ``exp`` and ``iat`` are always checked.
+Both go through the core's JOSE stack (:mod:`identity.core.jose`), as the remote JWT verifier
+does, and nothing of the provider side is imported. The JWK Set is a
+:class:`~identity.core.jose.keyset.KeySet`: kept for the provider's ``max-age`` (at most
+``OIDC_RP_METADATA_CACHE_SECONDS``), refetched for an unknown ``kid`` at most once per
+``OIDC_RP_JWKS_MIN_REFRESH`` seconds (forged ``kid`` values cannot make us hammer the provider),
+and kept as it was when the provider cannot be reached; the discovery document is likewise kept
+when a refetch fails. Verification is :func:`~identity.core.jose.decode.decode`: the key's own
+algorithm (never ``none`` or an HMAC), no ``jku``/``x5u``/``jwk``/``x5c``/``crit``, the ``typ``
+of the kind of token, and ``iss``, ``aud``, ``exp`` and ``iat`` always checked.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import jwt
-from jwt import PyJWK, PyJWKSet
-
 from identity.conf import identity_settings, on_reload
 from identity.core import http
+from identity.core.jose.algorithms import ASYMMETRIC
+from identity.core.jose.decode import KeyLookup, VerificationKey, checked_header, decode
+from identity.core.jose.keyset import KeySet
+from identity.core.jose.policy import ID_TOKEN, TypPolicy
+from identity.exceptions import InvalidToken
 
-MAX_JWT_LENGTH = 8192
-ASYMMETRIC = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+log = logging.getLogger("identity.client.oidc")
+
 DISCOVERY_SUFFIX = "/.well-known/openid-configuration"
 
 
@@ -68,9 +76,12 @@ class _State:
         self.lock = threading.Lock()
         self.metadata: Metadata | None = None
         self.metadata_until = 0.0
-        self.keys: dict[str, PyJWK] = {}
-        self.keys_until = 0.0
-        self.keys_fetched = 0.0
+        self.keys: KeySet | None = None
+
+    @property
+    def keys_fetched(self) -> int:
+        """How many times the JWK Set was requested."""
+        return self.keys.fetches if self.keys is not None else 0
 
 
 _state = _State()
@@ -82,12 +93,7 @@ def _clear() -> None:
     _state = _State()
 
 
-def metadata() -> Metadata:
-    state = _state
-    now = time.monotonic()
-    if state.metadata is not None and now < state.metadata_until:
-        return state.metadata
-    url = identity_settings.OIDC_RP_DISCOVERY_URL
+def _discover(url: str) -> Metadata:
     doc = _get_json(url)
     issuer = doc.get("issuer")
     # Discovery §4.3: the issuer must be exactly the one the document's URL was built from.
@@ -96,7 +102,7 @@ def metadata() -> Metadata:
     required = ["authorization_endpoint", "token_endpoint", "jwks_uri"]
     if any(not isinstance(doc.get(name), str) or not doc[name] for name in required):
         raise ProviderError("The discovery document lacks an endpoint this client needs")
-    result = Metadata(
+    return Metadata(
         issuer=issuer,
         authorization_endpoint=doc["authorization_endpoint"],
         token_endpoint=doc["token_endpoint"],
@@ -106,70 +112,80 @@ def metadata() -> Metadata:
         iss_parameter_supported=doc.get("authorization_response_iss_parameter_supported") is True,
         raw=doc,
     )
+
+
+def metadata() -> Metadata:
+    """The provider's discovery document, kept ``OIDC_RP_METADATA_CACHE_SECONDS``. A failed
+    refetch keeps the document we have (and tries again after ``OIDC_RP_JWKS_MIN_REFRESH``);
+    only a provider never reached is a :class:`ProviderError`."""
+    state = _state
+    now = time.monotonic()
+    if state.metadata is not None and now < state.metadata_until:
+        return state.metadata
+    try:
+        result = _discover(identity_settings.OIDC_RP_DISCOVERY_URL)
+    except ProviderError as exc:
+        if state.metadata is None:
+            raise
+        log.warning("Could not refresh the provider's discovery document (%s); keeping the last good one.", exc)
+        with state.lock:
+            state.metadata_until = now + identity_settings.OIDC_RP_JWKS_MIN_REFRESH
+        return state.metadata
     with state.lock:
         state.metadata = result
         state.metadata_until = now + identity_settings.OIDC_RP_METADATA_CACHE_SECONDS
     return result
 
 
-def _fetch_keys(meta: Metadata) -> dict[str, PyJWK]:
-    doc = _get_json(meta.jwks_uri)
-    try:
-        keyset = PyJWKSet.from_dict(doc)
-    except (jwt.PyJWTError, ValueError, KeyError, TypeError) as exc:
-        raise ProviderError("The provider's JWK Set cannot be read") from exc
-    return {
-        key.key_id: key for key in keyset.keys if key.key_id and getattr(key, "public_key_use", "sig") in (None, "sig")
-    }
-
-
-def key_for(kid: str) -> PyJWK:
-    """The provider's public key named ``kid``; refetches the set when it is unknown, at most
-    once per ``OIDC_RP_JWKS_MIN_REFRESH`` seconds."""
+def key_set(meta: Metadata) -> KeySet:
+    """The provider's JWK Set at ``meta.jwks_uri``, one per process (a new one if it moves)."""
     state = _state
-    now = time.monotonic()
-    key = state.keys.get(kid) if now < state.keys_until else None
-    if key is not None:
+    keys = state.keys
+    if keys is None or keys.url != meta.jwks_uri:
+        with state.lock:
+            keys = state.keys
+            if keys is None or keys.url != meta.jwks_uri:
+                s = identity_settings
+                keys = state.keys = KeySet(
+                    meta.jwks_uri,
+                    algorithms=ASYMMETRIC,
+                    cache_seconds=float(s.OIDC_RP_METADATA_CACHE_SECONDS),
+                    refetch_interval=float(s.OIDC_RP_JWKS_MIN_REFRESH),
+                    timeout=float(s.OIDC_RP_TIMEOUT),
+                )
+    return keys
+
+
+def _key_lookup(keys: KeySet) -> KeyLookup:
+    def lookup(kid: str) -> VerificationKey | None:
+        key = keys.get(kid)
+        if key is None and not keys.loaded:  # no set ever fetched: we cannot tell, the provider is down
+            raise ProviderError(f"The provider's JWK Set at {keys.url} is unreachable: {keys.error}")
         return key
-    if state.keys and kid not in state.keys and now - state.keys_fetched < identity_settings.OIDC_RP_JWKS_MIN_REFRESH:
-        raise TokenRejected("The token was signed with a key the provider does not publish.")
-    keys = _fetch_keys(metadata())
-    with state.lock:
-        state.keys, state.keys_fetched = keys, now
-        state.keys_until = now + identity_settings.OIDC_RP_METADATA_CACHE_SECONDS
-    if kid not in keys:
-        raise TokenRejected("The token was signed with a key the provider does not publish.")
-    return keys[kid]
+
+    return lookup
 
 
-def verify(token: str, *, audience: str, required: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """``(header, claims)`` of a JWT the provider signed for ``audience``, or TokenRejected."""
-    if not token or len(token) > MAX_JWT_LENGTH:
-        raise TokenRejected("The token is missing or too large.")
+def verify(
+    token: str, *, audience: str, required: list[str], typ: TypPolicy = ID_TOKEN
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(header, claims)`` of a JWT the provider signed for ``audience``, of the kind ``typ``
+    (an ID token by default), or :class:`TokenRejected`. :class:`ProviderError` only when the
+    provider's keys were never obtained."""
     try:
-        header = jwt.get_unverified_header(token)
-    except jwt.PyJWTError as exc:
-        raise TokenRejected("The token is not a JWT.") from exc
-    alg, kid = header.get("alg"), header.get("kid")
-    if alg not in ASYMMETRIC:
-        raise TokenRejected(f"The algorithm {alg!r} is not accepted.")
-    if "crit" in header:
-        raise TokenRejected("The token has critical header parameters we do not understand.")
-    if not isinstance(kid, str) or not kid:
-        raise TokenRejected("The token does not name its key (kid).")
-    key = key_for(kid)
-    if key.algorithm_name and key.algorithm_name != alg:
-        raise TokenRejected("The token's algorithm is not its key's.")
-    try:
-        claims = jwt.decode(
+        header, _kid = checked_header(token, typ)  # before any fetch: garbage costs no request
+        meta = metadata()
+        claims = decode(
             token,
-            key=key.key,
-            algorithms=[alg],
-            audience=audience,
-            issuer=metadata().issuer,
+            typ=typ,
+            issuer=meta.issuer,
+            audiences=(audience,),
+            lookup=_key_lookup(key_set(meta)),
+            algorithms=ASYMMETRIC,
+            cache=None,  # ID and logout tokens are each verified once
             leeway=identity_settings.OIDC_RP_LEEWAY,
-            options={"require": required, "verify_iat": True},
+            required=required,
         )
-    except jwt.PyJWTError as exc:
-        raise TokenRejected(f"The token is not valid: {exc}") from exc
-    return header, claims
+    except InvalidToken as exc:
+        raise TokenRejected(exc.description) from None
+    return dict(header), claims

@@ -18,10 +18,11 @@ from oauthlib.oauth2.rfc6749 import errors
 
 from identity.conf import identity_settings
 from identity.core.crypto import sha256_hex
+from identity.core.jose.issuer import issuer
 from identity.core.middleware import reads_authorization
 from identity.exceptions import Throttled
 from identity.oauth2 import protocol, throttles, user_codes
-from identity.oauth2.issuing import issuer, opaque_token
+from identity.oauth2.issuing import opaque_token
 from identity.oauth2.models import Client, DeviceAuthorization, GrantType
 from identity.oauth2.server import get_server
 from identity.oauth2.validator import basic_credentials
