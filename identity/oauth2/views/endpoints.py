@@ -136,7 +136,7 @@ def device_authorization(request: HttpRequest) -> HttpResponse:
 
 
 def _validate_device_request(oauth_request: OAuthRequest) -> tuple[dict[str, str], str, int]:
-    get_server().device_grant.validate_device_authorization_request(oauth_request)
+    get_server().validate_device_authorization_request(oauth_request)
     if not oauth_request.client.allows_grant(GrantType.DEVICE_CODE):
         raise errors.UnauthorizedClientError(description="This client may not use the device flow.")
     return {}, "{}", 200
