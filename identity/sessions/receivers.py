@@ -25,9 +25,10 @@ def on_logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) ->
 
 
 def on_logged_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """A plain ``logout()``: the session ends as a sign-out. Views that end it for another reason
+    call :func:`identity.sessions.signout.sign_out`, which ends it first, so nothing is left here."""
     if request is not None and hasattr(request, "session"):
-        reason = getattr(request, "_identity_end_reason", EndReason.LOGOUT)
-        services.end_current_session(request, reason)
+        services.end_current_session(request, EndReason.LOGOUT)
 
 
 def remember_credentials(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kw: Any) -> None:
