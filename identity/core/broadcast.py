@@ -128,11 +128,13 @@ class Version:
 
     def observe(self, raw: Any, read_at: float) -> None:
         """Take the value a carrier read at ``read_at`` (its ``time.monotonic()`` before the round
-        trip): the version then counts as read at that moment."""
+        trip): the version then counts as read at that moment. The carrier reached Redis, so this
+        version's own reads go to Redis again too (not to the record, which would read as a change)."""
         value = _counter(raw)
         with self._lock:
             if read_at >= self.checked_at:
                 self.value, self.checked_at = value, read_at
+            self.degraded, self._redis_retry_at = False, float("-inf")
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -168,7 +170,7 @@ def shared(name: str, make: Callable[[], Version]) -> Version:
     change). Registered versions are the ones :func:`carried` hands to other syncs."""
     found = _versions.get(name)
     if found is None:
-        found = _versions[name] = make()
+        found = _versions.setdefault(name, make())  # two threads racing here keep the same one
     return found
 
 

@@ -53,14 +53,14 @@ def detect_credential_change(
     reason = None
     if was_active and not instance.is_active:
         reason = EndReason.USER_DEACTIVATED
-    elif old_password != instance.password and not _is_rehash(instance, old_password, update_fields):
+    elif old_password != instance.password and not _same_credential(instance, old_password, update_fields):
         reason = EndReason.PASSWORD_CHANGED
     if reason:
         services.end_user_sessions(instance, reason)
         credentials_changed.send(sender=sender, user=instance, reason=str(reason))
 
 
-def _is_rehash(user: Any, old_hash: str, update_fields: Any) -> bool:
+def _same_credential(user: Any, old_hash: str, update_fields: Any) -> bool:
     """Whether a new stored hash holds the same credential as ``old_hash`` (then nothing that
     could authenticate changed, and nothing is revoked).
 

@@ -175,3 +175,15 @@ def test_while_redis_is_down_the_record_serves_and_redis_is_tried_again(
         assert until_changed(reader, ("record", 2)) <= INTERVAL + 0.1
         assert reader.current() == 0  # the counter again (a move between the two is a change)
         assert caplog.records[-1].levelname == "INFO" and "Redis is back" in caplog.records[-1].getMessage()
+
+
+def test_a_carried_read_brings_a_version_back_from_the_record() -> None:
+    """The carrier reached Redis: the version takes its counter and reads Redis again itself,
+    rather than going back to the record (which would read as a change, and reload for nothing)."""
+    dead = redis_cache("redis://127.0.0.1:1/0", ignore_exceptions=False)
+    with override_settings(CACHES={**settings.CACHES, "dead": dead}):
+        reader = worker("dead", interval=3600)
+        assert reader.current() == ("record", 1) and reader.degraded
+        reader.observe(b"7", time.monotonic())
+        assert reader.current() == 7 and not reader.degraded
+        assert reader._redis_retry_at == float("-inf")  # no wait before its own next read of Redis
