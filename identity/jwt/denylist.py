@@ -57,8 +57,9 @@ def deny_sid(sid: str, until: datetime | float | int, *, reason: str = "session_
 
 
 def sync_if_due() -> None:
-    """Sync this worker's replica (the denylist and the key-set version) if it is older than
-    ``DENYLIST_SYNC_INTERVAL``: a time comparison, and one round trip per interval."""
+    """Sync this worker's replica (the denylist, and the versions its round trip carries, such
+    as the key set's) if it is older than ``DENYLIST_SYNC_INTERVAL``: a time comparison, and one
+    round trip per interval."""
     issuer_replica().sync_if_due()
 
 

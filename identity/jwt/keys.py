@@ -9,9 +9,11 @@ Public functions (the OAuth/OIDC provider signs from the same store):
 
 Parsing a PEM costs milliseconds (an RS256 signature with a PEM string re-parses the key each
 time: ~30 ms), so every key is parsed once per process. The in-process map is reloaded (one
-query) when the key set changes: rotation and retirement bump a version that every worker reads
-during its denylist sync (:mod:`identity.jwt.replica`), and an unknown ``kid`` reloads it at most
-once a second, for a key created a moment ago by another process.
+query) when the key set changes: rotation and retirement bump the key set's version
+(:func:`key_set_version`, a :class:`identity.core.broadcast.Version`), which every worker reads at
+most once per ``DENYLIST_SYNC_INTERVAL`` (carried by its denylist sync, so at no extra round trip),
+and an unknown ``kid`` reloads it at most once a second, for a key created a moment ago by another
+process.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import math
 import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -31,15 +33,15 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from jwt import PyJWK
 from jwt.algorithms import ECAlgorithm, OKPAlgorithm, RSAAlgorithm
 
 from identity.conf import identity_settings, on_reload
+from identity.core import broadcast
 from identity.core.crypto import Sealer
 from identity.jwt.models import SigningKey
-from identity.jwt.replica import issuer_replica
 
 logger = logging.getLogger("identity.jwt")
 
@@ -133,13 +135,44 @@ def create_key(alg: str, *, signs_from: datetime | None = None) -> SigningKey:
     return row
 
 
+# --- telling every worker -------------------------------------------------------------------
+
+
+def _key_set_fingerprint() -> Hashable:
+    """The key table's own summary, read when Redis is not there: any rotation adds a row, any
+    retirement sets a later ``retired_at``."""
+    found = SigningKey.objects.aggregate(n=Count("pk"), c=Max("created_at"), r=Max("retired_at"))
+    return (found["n"], found["c"], found["r"])
+
+
+def new_key_set_version() -> broadcast.Version:
+    """A reader of the key set's version. Kept next to the denylist and read at its pace, so the
+    denylist sync carries it (same Redis, same round trip)."""
+    return broadcast.Version(
+        "keys",
+        alias=identity_settings.DENYLIST_CACHE,
+        interval=identity_settings.DENYLIST_SYNC_INTERVAL,
+        fingerprint=_key_set_fingerprint,
+    )
+
+
+def key_set_version() -> broadcast.Version:
+    """This process's version of the key set: bumped after every change, read by every worker."""
+    return broadcast.shared("keys", new_key_set_version)
+
+
 # --- the in-process map ----------------------------------------------------------------------
 
 
 class KeyStore:
-    """Every unretired key of this site, prepared once per process."""
+    """Every unretired key of this site, prepared once per process. ``version``: where it learns
+    that another process changed the key set (a second store with its own version is another
+    worker, in tests)."""
 
-    def __init__(self) -> None:
+    def __init__(self, version: Callable[[], broadcast.Version] = key_set_version) -> None:
+        self._make_version = version
+        self._version: broadcast.Version | None = None  # made on first use, again after reset()
+        self._loaded_version: Hashable = broadcast.UNREAD
         self._lock = threading.Lock()
         self._rows: dict[str, SigningKey] = {}
         self._keys: dict[str, PreparedKey] = {}
@@ -162,7 +195,7 @@ class KeyStore:
         with self._lock:
             removed = set(self._keys)
             self._rows, self._keys, self._private, self._recorded_expiry = {}, {}, {}, {}
-            self._loaded = False
+            self._loaded, self._version = False, None
         self._notify(removed)
 
     def _notify(self, removed: set[str]) -> None:
@@ -170,7 +203,15 @@ class KeyStore:
             for listener in self._listeners:
                 listener(removed)
 
+    def _current_version(self) -> broadcast.Version:
+        version = self._version
+        if version is None:
+            version = self._version = self._make_version()
+        return version
+
     def load(self) -> None:
+        # Read before the rows: a change made after this read shows as a newer version later.
+        version = self._current_version().current()
         rows = {row.kid: row for row in SigningKey.objects.unretired()}
         keys = {}
         for kid, row in rows.items():
@@ -183,11 +224,12 @@ class KeyStore:
             self._rows, self._keys = rows, keys
             self._private = {kid: obj for kid, obj in self._private.items() if kid in keys}
             self._loaded, self._stale, self._loaded_at = True, False, time.monotonic()
+            self._loaded_version = version
         self._notify(removed)
 
     def _ensure(self) -> None:
-        issuer_replica().sync_if_due()  # learns of key changes made by other processes
-        if not self._loaded or self._stale:
+        # Another process's change: a clock comparison, and a read at most once per interval.
+        if not self._loaded or self._stale or self._current_version().current() != self._loaded_version:
             self.load()
 
     def get(self, kid: str) -> PreparedKey | None:
@@ -248,9 +290,9 @@ def _reset() -> None:
 
 
 def _changed() -> None:
-    """Tell every worker (through the replica's version counter) and this one that keys changed."""
+    """Tell this worker now, and every worker once the change is committed, that keys changed."""
     store.mark_stale()
-    transaction.on_commit(lambda: issuer_replica().bump_keys_version())
+    transaction.on_commit(key_set_version().bump)
 
 
 # --- public API ------------------------------------------------------------------------------

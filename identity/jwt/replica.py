@@ -21,8 +21,12 @@ In Redis (keys under the cache's KEY_PREFIX):
   delta a worker fetches (``ZRANGEBYSCORE (last_seq +inf``), trimmed to the last 100,000;
 * ``identity:deny:live`` — sorted set of ``"<kind>|<value>"`` scored by expiry: the full copy
   for a worker that starts or falls behind, pruned as entries expire; the set itself expires
-  with its last entry (each entry's TTL is its token's remaining life);
-* ``identity:keys:version`` — bumped when signing keys change, so workers reload their keys.
+  with its last entry (each entry's TTL is its token's remaining life).
+
+The issuer's sync also reads, in the same round trip, the versions this site registered on the
+same Redis (:func:`identity.core.broadcast.carried`: the signing keys' version, for one), so a
+key rotation reaches every worker within the same bound at no extra round trip. The replica
+knows nothing of what those versions stand for.
 
 The database (:class:`~identity.jwt.models.DeniedToken`) is the record. When Redis has lost its
 data (the counter is gone), one worker rebuilds Redis from the database; when Redis cannot be
@@ -36,23 +40,22 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
 from django.core.cache import caches
-from django.db.models import Count, Max
 from django.utils import timezone
 from django_redis import get_redis_connection
 
 from identity.conf import identity_settings, on_reload
+from identity.core import broadcast
 from identity.core.caching import is_redis
-from identity.jwt.models import DeniedToken, SigningKey
+from identity.jwt.models import DeniedToken
 
 logger = logging.getLogger("identity.jwt.denylist")
 
 Entry = tuple[str, str, float]  # (kind, value, expiry as Unix time)
-_UNSEEN: Any = object()
 
 
 class RedisNotReady(Exception):
@@ -99,7 +102,8 @@ return seq
 
 class Replica:
     """One worker's copy of the denylist. ``database``: this site holds the record (the
-    issuer); a remote service that opted in syncs from Redis only."""
+    issuer), and its syncs carry this site's versions; a remote service that opted in syncs
+    another issuer's denylist from Redis only."""
 
     def __init__(self, alias: str | None, *, database: bool, interval: float) -> None:
         self.alias = alias if is_redis(alias) else None
@@ -108,7 +112,6 @@ class Replica:
         self.jti: dict[str, float] = {}
         self.sid: dict[str, float] = {}
         self.last_seq: int | None = None
-        self.keys_version: Any = _UNSEEN
         self.synced_at = float("-inf")
         self.db_cursor: Any = None
         self.pending: list[Entry] = []
@@ -117,7 +120,6 @@ class Replica:
         self._redis_retry_at = float("-inf")
         self._lock = threading.Lock()
         self._script: Any = None
-        self.on_keys_changed: Callable[[], None] | None = None
 
     # --- Redis plumbing ----------------------------------------------------------------------
 
@@ -164,7 +166,7 @@ class Replica:
                 try:
                     if self.degraded and self.database:
                         self._rebuild(client)  # what was revoked during the outage
-                    self._sync_redis(client)
+                    self._sync_redis(client, started)
                     self.synced_at = started
                     if self.degraded:
                         logger.warning("Denylist: Redis is back; syncing from it again.")
@@ -190,7 +192,11 @@ class Replica:
 
     # --- syncing from Redis ------------------------------------------------------------------
 
-    def _sync_redis(self, client: Any) -> None:
+    def _carried(self) -> list[broadcast.Version]:
+        """This site's versions kept in the same Redis (none for another issuer's denylist)."""
+        return broadcast.carried(self.alias) if self.database else []
+
+    def _sync_redis(self, client: Any, started: float) -> None:
         if self.pending:
             pending, self.pending = self.pending, []  # a request thread may append meanwhile
             try:
@@ -200,47 +206,51 @@ class Replica:
                 raise
         seq_key, log_key, _live_key = self._keys()
         if self.last_seq is None:
-            self._reload_redis(client)
+            self._reload_redis(client, started)
             return
+        carried = self._carried()
         pipe = client.pipeline(transaction=False)
         pipe.get(seq_key)
-        pipe.get(self._key("keys:version"))
         pipe.zrangebyscore(log_key, f"({self.last_seq}", "+inf")
-        seq, keys_version, raw = pipe.execute()
-        self._check_keys_version(keys_version)
+        for version in carried:
+            version.read_into(pipe)
+        seq, raw, *versions = pipe.execute()
+        _deliver(carried, versions, started)
         if seq is None or int(seq) < self.last_seq:
-            self._reload_redis(client)  # Redis lost its data, or was rebuilt since
+            self._reload_redis(client, started)  # Redis lost its data, or was rebuilt since
             return
         seq = int(seq)
         entries = [_parse(item) for item in raw]
         expected = list(range(self.last_seq + 1, seq + 1))
         if [n for n, _ in entries] != expected:
-            self._reload_redis(client)  # the log was trimmed past us (or expired)
+            self._reload_redis(client, started)  # the log was trimmed past us (or expired)
             return
         self._apply(entry for _, entry in entries)
         self.last_seq = seq
 
-    def _reload_redis(self, client: Any) -> None:
+    def _reload_redis(self, client: Any, started: float) -> None:
         """Load the whole live set (merged into what this worker knows: a denial is never
         undone before it expires)."""
-        seq, keys_version, live = self._snapshot(client)
+        seq, live = self._snapshot(client, started)
         if seq is None and self.database:
             if not self._rebuild(client):  # Redis restarted empty and another worker is refilling it
                 raise RedisNotReady("Redis is being rebuilt from the database")
-            seq, keys_version, live = self._snapshot(client)
-        self._check_keys_version(keys_version)
+            seq, live = self._snapshot(client, started)
         self._apply((*member.decode().split("|", 1), float(score)) for member, score in live)  # type: ignore[misc]
         self._apply(self.pending)  # revocations Redis has not accepted yet
         self.last_seq = int(seq or 0)
 
-    def _snapshot(self, client: Any) -> tuple[Any, Any, list[tuple[bytes, float]]]:
+    def _snapshot(self, client: Any, started: float) -> tuple[Any, list[tuple[bytes, float]]]:
         seq_key, _log_key, live_key = self._keys()
+        carried = self._carried()
         pipe = client.pipeline(transaction=True)  # MULTI: the counter and the set agree
         pipe.get(seq_key)
-        pipe.get(self._key("keys:version"))
         pipe.zrangebyscore(live_key, time.time(), "+inf", withscores=True)
-        seq, keys_version, live = pipe.execute()
-        return seq, keys_version, live
+        for version in carried:
+            version.read_into(pipe)
+        seq, live, *versions = pipe.execute()
+        _deliver(carried, versions, started)
+        return seq, live
 
     def _rebuild(self, client: Any) -> bool:
         """Copy the live denylist from the database into Redis, one worker at a time; False if
@@ -260,14 +270,6 @@ class Replica:
             self._push(client, entries[start : start + 2000])
         return len(entries)
 
-    def _check_keys_version(self, version: Any) -> None:
-        if isinstance(version, bytes | None):
-            version = int(version or 0)  # Redis's counter; the database gives a tuple
-        if version != self.keys_version:
-            if self.keys_version is not _UNSEEN and self.on_keys_changed is not None:
-                self.on_keys_changed()
-            self.keys_version = version
-
     # --- syncing from the database -----------------------------------------------------------
 
     def _sync_database(self) -> None:
@@ -280,8 +282,6 @@ class Replica:
             for kind, value, expires_at in rows.values_list("kind", "value", "expires_at")
         )
         self.db_cursor = now
-        version = SigningKey.objects.aggregate(n=Count("pk"), c=Max("created_at"), r=Max("retired_at"))
-        self._check_keys_version(tuple(version.values()))
 
     # --- writing -----------------------------------------------------------------------------
 
@@ -312,18 +312,6 @@ class Replica:
             return 0
         return self._push_all(client)
 
-    def bump_keys_version(self) -> None:
-        client = self._client()
-        if client is None:
-            return
-        try:
-            version = int(client.incr(self._key("keys:version")))
-        except Exception as exc:  # noqa: BLE001 - workers still find new keys by their kid
-            logger.warning("Could not announce a key change through Redis (%s).", exc)
-            return
-        if self.keys_version == version - 1:
-            self.keys_version = version  # our own change, already loaded here: no reload needed
-
     def _prune(self) -> None:
         if time.monotonic() - self._pruned_at < _PRUNE_EVERY:
             return
@@ -341,6 +329,11 @@ def _parse(item: bytes) -> tuple[int, Entry]:
     return int(seq), (kind, value, float(exp))
 
 
+def _deliver(carried: list[broadcast.Version], values: list[Any], read_at: float) -> None:
+    for version, value in zip(carried, values, strict=True):
+        version.observe(value, read_at)
+
+
 # --- the replicas of this process ------------------------------------------------------------
 
 _replicas: dict[str, Replica] = {}
@@ -353,9 +346,6 @@ def issuer_replica() -> Replica:
         replica = Replica(
             identity_settings.DENYLIST_CACHE, database=True, interval=identity_settings.DENYLIST_SYNC_INTERVAL
         )
-        from identity.jwt.keys import store  # keys imports this module
-
-        replica.on_keys_changed = store.mark_stale
         _replicas["issuer"] = replica
     return replica
 

@@ -17,15 +17,12 @@ from oauthlib.common import Request as OAuthRequest
 from identity.conf import identity_settings
 from identity.core.crypto import random_id, sha256_hex
 from identity.core.jose import half_hash
+from identity.core.jose.issuer import issuer
 from identity.oauth2 import claims as user_claims
+from identity.oauth2.context import MissingIssueContext, context_of
 from identity.oauth2.models import Client, Grant, GrantType, OAuthAccessToken, OAuthRefreshToken, TokenFormat
 
 BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
-
-
-def issuer() -> str:
-    """The issuer identifier: the identity provider's base URL, no trailing slash (RFC 8414 §2)."""
-    return str(identity_settings.ISSUER).rstrip("/")
 
 
 def opaque_token() -> str:
@@ -61,7 +58,7 @@ def issue_access(request: OAuthRequest) -> tuple[str, IssuedAccess]:
                 client_id=client.client_id,
                 scope=scope,
                 audience=client.audience or None,
-                sid=getattr(request, "identity_sid", "") or None,
+                sid=context_of(request).sid or None,
                 lifetime=lifetime,
             )
         expires = datetime.fromtimestamp(int(claims["exp"]), tz=UTC)
@@ -103,18 +100,19 @@ class TokenHandler:
 
     def create_token(self, request: OAuthRequest, refresh_token: bool = False, **kwargs: Any) -> dict[str, Any]:
         client: Client = request.client
+        context = context_of(request)
         value, issued = issue_access(request)
-        request.identity_access = issued
+        context.access = issued
         token: dict[str, Any] = {
             "access_token": value,
             "token_type": "Bearer",
             "expires_in": client.access_lifetime,
             "scope": issued.scope,
         }
-        request.identity_refresh_digest = None
+        context.refresh_digest = None
         if refresh_token and request.user is not None and client.allows_grant(GrantType.REFRESH_TOKEN):
             refresh = opaque_token()
-            request.identity_refresh_digest = sha256_hex(refresh)
+            context.refresh_digest = sha256_hex(refresh)
             token["refresh_token"] = refresh
         return token
 
@@ -130,26 +128,29 @@ def save(request: OAuthRequest) -> Grant:
     access token and the new refresh token, in one transaction."""
     client: Client = request.client
     now = timezone.now()
-    issued: IssuedAccess = request.identity_access
+    context = context_of(request)
+    issued = context.access
+    if issued is None:
+        raise MissingIssueContext("save() before TokenHandler.create_token() issued an access token.")
     with transaction.atomic():
-        grant: Grant | None = getattr(request, "identity_grant", None)
+        grant = context.grant
         if grant is None:
             family_end = issued.expires_at if request.user is None else now + timedelta(seconds=client.refresh_lifetime)
             grant = Grant.objects.create(
                 client=client,
                 user=request.user,
                 grant_type=request.grant_type,
-                session_sid=getattr(request, "identity_sid", "") or "",
+                session_sid=context.sid,
                 scope=issued.scope,
-                auth_time=getattr(request, "identity_auth_time", None),
-                code=getattr(request, "identity_code", None),
+                auth_time=context.auth_time,
+                code=context.code,
                 expires_at=family_end,
             )
-            request.identity_grant = grant
+            context.grant = grant
         OAuthAccessToken.objects.create(
             grant=grant, key=issued.key, format=issued.format, scope=issued.scope, expires_at=issued.expires_at
         )
-        digest = getattr(request, "identity_refresh_digest", None)
+        digest = context.refresh_digest
         if digest:
             idle = now + timedelta(seconds=identity_settings.OAUTH2_REFRESH_TOKEN_IDLE)
             expires = min(idle, grant.expires_at) if grant.expires_at else idle
@@ -175,12 +176,11 @@ def id_token(partial: dict[str, Any], token: dict[str, Any], request: OAuthReque
     nonce = partial.get("nonce")
     if nonce:
         claims["nonce"] = nonce
-    auth_time = getattr(request, "identity_auth_time", None)
-    if auth_time is not None:
-        claims["auth_time"] = int(auth_time.timestamp())
-    sid = getattr(request, "identity_sid", "")
-    if sid:
-        claims["sid"] = sid
+    context = context_of(request)
+    if context.auth_time is not None:
+        claims["auth_time"] = int(context.auth_time.timestamp())
+    if context.sid:
+        claims["sid"] = context.sid
     if "access_token" in token:
         claims["at_hash"] = half_hash(token["access_token"], signing_key().alg)
     return sign(claims, typ="JWT")

@@ -37,6 +37,7 @@ from oauthlib.openid.connect.core.grant_types.refresh_token import RefreshTokenG
 
 from identity.conf import on_reload
 from identity.oauth2 import issuing
+from identity.oauth2.context import attach
 from identity.oauth2.issuing import TokenHandler
 from identity.oauth2.models import GrantType
 from identity.oauth2.validator import RequestValidator
@@ -106,11 +107,29 @@ class Server(AuthorizationEndpoint, TokenEndpoint, RevocationEndpoint, Introspec
         RevocationEndpoint.__init__(self, validator)
         IntrospectEndpoint.__init__(self, validator)
 
+    # Every request the validator sees starts with its context (identity.oauth2.context); the
+    # authorization endpoint's comes from the view, through ``credentials``.
+
+    def validate_token_request(self, request: Any) -> None:
+        attach(request)
+        super().validate_token_request(request)
+
+    def validate_revocation_request(self, request: Any) -> None:
+        attach(request)
+        super().validate_revocation_request(request)
+
     def validate_introspect_request(self, request: Any) -> None:
         """RFC 7662 §2.1: only an authenticated (so confidential) client may introspect; oauthlib
         would accept a public client's bare ``client_id`` as it does for revocation."""
-        request.identity_client_auth_required = True
+        attach(request).client_auth_required = True
         super().validate_introspect_request(request)
+
+    def validate_device_authorization_request(self, request: Any) -> None:
+        """RFC 8628 §3.1, checked by the device grant (no oauthlib endpoint is used for it)."""
+        attach(request)
+        # oauthlib 4's DeviceCodeGrant has this method (pinned in tests/oauth2/test_oauthlib_pins.py);
+        # types-oauthlib does not list it yet.
+        self.device_grant.validate_device_authorization_request(request)  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=1)

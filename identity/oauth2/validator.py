@@ -37,6 +37,7 @@ from oauthlib.openid.connect.core.request_validator import RequestValidator as O
 from identity.conf import identity_settings
 from identity.core.crypto import sha256_hex
 from identity.oauth2 import issuing, revocation
+from identity.oauth2.context import MissingIssueContext, context_of
 from identity.oauth2.models import (
     AuthorizationCode,
     Client,
@@ -81,7 +82,7 @@ def find_client(client_id: str | None) -> Client | None:
 class RequestValidator(OIDCRequestValidator):
     # --- clients ---------------------------------------------------------------------------
     def client_authentication_required(self, request: OAuthRequest, *args: Any, **kwargs: Any) -> bool:
-        if getattr(request, "identity_client_auth_required", False):
+        if context_of(request).client_auth_required:
             return True  # introspection (Server.validate_introspect_request)
         if basic_credentials(request) is not None or request.client_secret is not None:
             return True
@@ -152,7 +153,7 @@ class RequestValidator(OIDCRequestValidator):
         *args: Any,
         **kwargs: Any,
     ) -> bool:
-        stored: AuthorizationCode | None = getattr(request, "identity_code", None)
+        stored = context_of(request).code
         return stored is not None and redirect_uri == stored.redirect_uri
 
     # --- scopes ------------------------------------------------------------------------------
@@ -177,11 +178,11 @@ class RequestValidator(OIDCRequestValidator):
         return client is None or client.pkce_required
 
     def get_code_challenge(self, code: str, request: OAuthRequest) -> str | None:
-        stored: AuthorizationCode | None = getattr(request, "identity_code", None)
+        stored = context_of(request).code
         return (stored.code_challenge or None) if stored else None
 
     def get_code_challenge_method(self, code: str, request: OAuthRequest) -> str | None:
-        stored: AuthorizationCode | None = getattr(request, "identity_code", None)
+        stored = context_of(request).code
         return (stored.code_challenge_method or None) if stored else None
 
     # --- authorization codes ---------------------------------------------------------------------
@@ -189,19 +190,20 @@ class RequestValidator(OIDCRequestValidator):
         self, client_id: str, code: dict[str, Any], request: OAuthRequest, *args: Any, **kwargs: Any
     ) -> None:
         now = timezone.now()
+        context = context_of(request)  # the session's, from the authorization view
         AuthorizationCode.objects.create(
             created_at=now,
             expires_at=now + timedelta(seconds=identity_settings.OAUTH2_CODE_LIFETIME),
             digest=sha256_hex(code["code"]),
             client=request.client,
             user=request.user,
-            session_sid=getattr(request, "identity_sid", "") or "",
+            session_sid=context.sid,
             redirect_uri=request.redirect_uri,
             scope=" ".join(request.scopes or []),
             nonce=request.nonce or "",
             code_challenge=request.code_challenge or "",
             code_challenge_method=(request.code_challenge_method or "") if request.code_challenge else "",
-            auth_time=getattr(request, "identity_auth_time", None),
+            auth_time=context.auth_time,
         )
 
     def _load_code(self, code: str | None) -> AuthorizationCode | None:
@@ -229,11 +231,10 @@ class RequestValidator(OIDCRequestValidator):
             )
         if not stored.user.is_active:
             return False
-        request.identity_code = stored
+        context = context_of(request)
+        context.code, context.sid, context.auth_time = stored, stored.session_sid, stored.auth_time
         request.user = stored.user
         request.scopes = stored.scope.split()
-        request.identity_sid = stored.session_sid
-        request.identity_auth_time = stored.auth_time
         request.nonce = stored.nonce or None
         return True
 
@@ -268,7 +269,7 @@ class RequestValidator(OIDCRequestValidator):
     def get_authorization_code_nonce(
         self, client_id: str, code: str, redirect_uri: str, request: OAuthRequest
     ) -> str | None:
-        stored: AuthorizationCode | None = getattr(request, "identity_code", None)
+        stored = context_of(request).code
         return (stored.nonce or None) if stored else None
 
     # --- refresh tokens --------------------------------------------------------------------------
@@ -291,15 +292,17 @@ class RequestValidator(OIDCRequestValidator):
         now = timezone.now()
         if not grant.is_live or stored.expires_at <= now or grant.user is None or not grant.user.is_active:
             return False
-        request.identity_refresh = stored
-        request.identity_grant = grant
+        context = context_of(request)
+        context.refresh, context.grant = stored, grant
+        context.sid, context.auth_time = grant.session_sid, grant.auth_time
         request.user = grant.user
-        request.identity_sid = grant.session_sid
-        request.identity_auth_time = grant.auth_time
         return True
 
     def get_original_scopes(self, refresh_token: str, request: OAuthRequest, *args: Any, **kwargs: Any) -> list[str]:
-        return request.identity_grant.scope.split()
+        grant = context_of(request).grant
+        if grant is None:  # oauthlib asks only after validate_refresh_token() accepted the token
+            raise MissingIssueContext("get_original_scopes() before validate_refresh_token() found the grant.")
+        return grant.scope.split()
 
     def rotate_refresh_token(self, request: OAuthRequest) -> bool:
         return True
@@ -326,11 +329,10 @@ class RequestValidator(OIDCRequestValidator):
             return DeviceCodeGrant.DEVICE_CODE_DENIED
         if stored.status == DeviceStatus.PENDING:
             return self._poll(stored, now)
-        request.identity_device = stored
+        context = context_of(request)
+        context.device, context.sid, context.auth_time = stored, stored.session_sid, stored.auth_time
         request.user = stored.user
         request.scopes = stored.scope.split()
-        request.identity_sid = stored.session_sid
-        request.identity_auth_time = stored.auth_time
         return DeviceCodeGrant.DEVICE_CODE_AUTHORIZED
 
     def _poll(self, stored: DeviceAuthorization, now: Any) -> str:
@@ -351,19 +353,20 @@ class RequestValidator(OIDCRequestValidator):
         """Spend the code, refresh token or device code with one conditional UPDATE; the loser
         of a race (or a replay) is refused and the family it belongs to revoked."""
         now = timezone.now()
-        code: AuthorizationCode | None = getattr(request, "identity_code", None)
+        context = context_of(request)
+        code = context.code
         if code is not None:
             if not AuthorizationCode.objects.filter(pk=code.pk, used_at__isnull=True).update(used_at=now):
                 self._code_replayed(code)
                 raise errors.InvalidGrantError(description="The authorization code was already used.")
             return
-        refresh: OAuthRefreshToken | None = getattr(request, "identity_refresh", None)
+        refresh = context.refresh
         if refresh is not None:
             if not OAuthRefreshToken.objects.filter(pk=refresh.pk, used_at__isnull=True).update(used_at=now):
                 revocation.revoke_grants([refresh.grant], Reason.REFRESH_REUSED)
                 raise errors.InvalidGrantError(description="The refresh token was already used.")
             return
-        device: DeviceAuthorization | None = getattr(request, "identity_device", None)
+        device = context.device
         if device is not None:
             claimed = DeviceAuthorization.objects.filter(pk=device.pk, status=DeviceStatus.APPROVED).update(
                 status=DeviceStatus.USED

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import check_password
+from django.contrib.auth.hashers import check_password, get_hasher, identify_hasher, is_password_usable
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_save, pre_delete, pre_save
 from django.http import HttpRequest
@@ -25,9 +25,10 @@ def on_logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) ->
 
 
 def on_logged_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """A plain ``logout()``: the session ends as a sign-out. Views that end it for another reason
+    call :func:`identity.sessions.signout.sign_out`, which ends it first, so nothing is left here."""
     if request is not None and hasattr(request, "session"):
-        reason = getattr(request, "_identity_end_reason", EndReason.LOGOUT)
-        services.end_current_session(request, reason)
+        services.end_current_session(request, EndReason.LOGOUT)
 
 
 def remember_credentials(sender: Any, instance: Any, raw: bool = False, update_fields: Any = None, **kw: Any) -> None:
@@ -52,26 +53,51 @@ def detect_credential_change(
     reason = None
     if was_active and not instance.is_active:
         reason = EndReason.USER_DEACTIVATED
-    elif old_password != instance.password and not _is_rehash(instance, old_password, update_fields):
+    elif old_password != instance.password and not _same_credential(instance, old_password, update_fields):
         reason = EndReason.PASSWORD_CHANGED
     if reason:
         services.end_user_sessions(instance, reason)
         credentials_changed.send(sender=sender, user=instance, reason=str(reason))
 
 
-def _is_rehash(user: Any, old_hash: str, update_fields: Any) -> bool:
-    """Whether a new hash holds the same password.
+def _same_credential(user: Any, old_hash: str, update_fields: Any) -> bool:
+    """Whether a new stored hash holds the same credential as ``old_hash`` (then nothing that
+    could authenticate changed, and nothing is revoked).
 
-    Django re-hashes a correct password at sign-in when the hasher's cost rose: its setter
-    clears ``_password`` and saves ``update_fields=["password"]``, and Django itself does not
-    count that as a change (``password_changed`` is not called). ``set_password()`` keeps the raw
-    password in ``_password`` until save() ends, so setting the same password again is caught by
-    checking it against the old hash. A hash assigned directly and saved whole is a change.
+    * An unusable hash (``set_unusable_password()``) holds no password: it is a change unless the
+      old one held none either.
+    * ``set_password()`` keeps the raw password in ``_password`` until save() ends, so setting the
+      same password again is caught by checking it against the old hash.
+    * Without the raw password, only Django's re-hash at sign-in is the same password: its
+      ``check_password()`` setter saves ``update_fields=["password"]``, and only for a hash that
+      needs it (made by another hasher than the preferred one, or with weaker parameters: see
+      ``django.contrib.auth.hashers.verify_password``), into the preferred hasher's format. Any
+      other hash assigned without the raw password is a change. (One case passes for a re-hash:
+      a hash of a *different* password assigned directly and saved with exactly that
+      ``update_fields`` while the old hash was outdated.)
     """
+    new_hash = user.password
+    if not is_password_usable(new_hash):
+        return not is_password_usable(old_hash)
     raw = getattr(user, "_password", None)
     if raw is not None:
         return check_password(raw, old_hash)
-    return update_fields is not None and set(update_fields) == {"password"}
+    return update_fields is not None and set(update_fields) == {"password"} and _is_upgrade(old_hash, new_hash)
+
+
+def _is_upgrade(old_hash: str, new_hash: str) -> bool:
+    """Whether ``new_hash`` is what Django's re-hash at sign-in would make of ``old_hash``'s
+    password: ``old_hash`` needed updating and ``new_hash`` is the preferred hasher's, current."""
+    if not is_password_usable(old_hash):
+        return False
+    try:
+        old_hasher, new_hasher = identify_hasher(old_hash), identify_hasher(new_hash)
+    except ValueError:
+        return False
+    preferred = get_hasher()
+    if new_hasher.algorithm != preferred.algorithm or preferred.must_update(new_hash):
+        return False
+    return old_hasher.algorithm != preferred.algorithm or preferred.must_update(old_hash)
 
 
 def on_user_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:

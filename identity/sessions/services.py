@@ -59,14 +59,15 @@ def start(request: HttpRequest, user: Any) -> UserSession:
     """Index the session that ``login()`` has just created (its key is already rotated).
 
     The same user signing in again (``renew``, ``prompt=login``) keeps their ``sid``: the
-    single sign-on session continues with a fresh password time and a new session key.
+    single sign-on session continues with a fresh password time and a new session key. The
+    ``auth_time`` (OIDC Core §2) is now: this runs from ``user_logged_in``, right after the user
+    proved who they are (or from :func:`touch`, for a session older than identity's index).
     """
     session = request.session
     if session.session_key is None:
         session.save()
     key = session.session_key
     now = timezone.now()
-    auth_time = getattr(request, "_identity_auth_time", now)
     fields = {
         "sealed_session_key": _sealer().seal(key),
         "last_seen": now,
@@ -75,10 +76,10 @@ def start(request: HttpRequest, user: Any) -> UserSession:
     }
     sid = session.get(SID_KEY)
     row = None
-    if sid and UserSession.objects.live().filter(sid=sid, user=user).update(auth_time=auth_time, **fields):
+    if sid and UserSession.objects.live().filter(sid=sid, user=user).update(auth_time=now, **fields):
         row = UserSession.objects.get(sid=sid)
     if row is None:
-        row = UserSession.objects.create(user=user, auth_time=auth_time, **fields)
+        row = UserSession.objects.create(user=user, auth_time=now, **fields)
     session[SID_KEY] = row.sid
     session[SEEN_KEY] = int(time.time())
     session[KEY_REF] = _key_ref(key)

@@ -17,6 +17,7 @@ from identity.core.pages import identity_page
 from identity.sessions import services
 from identity.sessions.forms import ThrottledAuthenticationForm
 from identity.sessions.models import EndReason, UserSession
+from identity.sessions.signout import sign_out
 
 
 class LoginView(auth_views.LoginView):
@@ -36,8 +37,7 @@ class LoginView(auth_views.LoginView):
         if current.is_authenticated and current.pk != user.pk:
             # Another user signs in on this browser: end the previous user's session properly
             # (Django would only flush it, and nothing downstream would hear of it).
-            self.request._identity_end_reason = EndReason.REPLACED  # type: ignore[attr-defined]
-            logout(self.request)
+            sign_out(self.request, EndReason.REPLACED)
         return super().form_valid(form)
 
 
@@ -80,7 +80,6 @@ def end_one(request: HttpRequest, sid: str) -> HttpResponseRedirect:
 @login_required
 def end_everywhere(request: HttpRequest) -> HttpResponseRedirect:
     user = request.user
-    request._identity_end_reason = EndReason.EVERYWHERE  # type: ignore[attr-defined]
-    logout(request)
+    sign_out(request, EndReason.EVERYWHERE)
     services.end_user_sessions(user, EndReason.EVERYWHERE)
     return redirect(reverse("identity:login") + "?everywhere=1")

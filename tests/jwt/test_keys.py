@@ -4,10 +4,12 @@ token expired."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.test import Client
@@ -163,3 +165,48 @@ def test_the_admin_shows_keys_and_rotates(admin_client: Client, alice: Any) -> N
     assert SigningKey.objects.count() == 2
     admin_client.post("/admin/identity/signingkey/", {"action": "retire_selected", "_selected_action": [row.pk]})
     assert SigningKey.objects.get(pk=row.pk).retired_at is not None
+
+
+# --- another worker learns of a key change through the key set's version --------------------
+
+
+def until(condition: Any, timeout: float = 5.0) -> float:
+    """Seconds until ``condition()`` holds, asked as busy requests would."""
+    start = time.monotonic()
+    while not condition():
+        assert time.monotonic() - start < timeout, "the other worker never saw the key change"
+        time.sleep(0.005)
+    return time.monotonic() - start
+
+
+@pytest.mark.parametrize("source", [pytest.param("redis", marks=pytest.mark.redis), "database"])
+def test_a_rotation_on_one_worker_reaches_another_within_the_interval(alice: Any, source: str, request: Any) -> None:
+    """A second store with its own version is another worker: it never creates a key, and
+    ``signer()`` never reloads on an unknown kid, so only the version can tell it."""
+    if source == "redis":
+        request.getfixturevalue("use_redis")
+    obtain()
+    other = keys.KeyStore(version=keys.new_key_set_version)
+    old = other.signer("RS256")
+    assert old is not None
+    interval = float(django_settings.IDENTITY.get("DENYLIST_SYNC_INTERVAL", 0.5))
+    (new,) = keys.rotate(immediately=True)
+    assert until(lambda: getattr(other.signer("RS256"), "kid", None) == new.kid) <= interval + 0.1
+    keys.retire(SigningKey.objects.get(pk=old.pk))
+    assert until(lambda: other.get(old.kid) is None) <= interval + 0.1
+    assert other._current_version().alias == ("default" if source == "redis" else None)
+
+
+@pytest.mark.redis
+def test_the_denylist_sync_carries_the_key_set_version(alice: Any, use_redis: Any) -> None:
+    """On the JWT hot path the key set's version costs no round trip of its own: the denylist
+    replica's sync reads it in its pipeline."""
+    from identity.jwt.replica import issuer_replica
+
+    obtain()
+    version, other_worker = keys.key_set_version(), keys.new_key_set_version()
+    other_worker.bump()
+    replica = issuer_replica()
+    replica.sync(force=True)
+    assert version.current() == other_worker.refresh(force=True)
+    assert version.checked_at == replica.synced_at  # read by the replica's round trip, not by itself

@@ -114,3 +114,102 @@ def test_admin_setting_a_password_hash_directly_counts(alice: Any) -> None:
     alice.password = make_password("typed-by-admin")
     alice.save()
     assert all(c.get("/api/whoami/").status_code == 401 for c in clients)
+
+
+# --- what counts as a credential change: the stored hash before and after the save -----------
+
+
+def api_credentials(user: Any) -> dict[str, Any]:
+    """An API token and a JWT pair (so a refresh family) of ``user``, obtained with the password."""
+    from tests.jwt.conftest import obtain
+    from tests.tokens.test_cache_and_revocation import new_token
+
+    return {"token": new_token(user.username), "jwt": obtain(user.username)}
+
+
+def still_work(credentials: dict[str, Any]) -> tuple[bool, bool]:
+    token = Client().get("/api/whoami/", HTTP_AUTHORIZATION=f"Token {credentials['token']}")
+    access = Client().get("/api/whoami/", HTTP_AUTHORIZATION=f"Bearer {credentials['jwt']['access']}")
+    return token.status_code == 200, access.status_code == 200
+
+
+def test_an_unusable_password_saved_with_update_fields_revokes_everything(alice: Any) -> None:
+    """The regression: Django's re-hash also saves ``update_fields=["password"]`` without a raw
+    password, and this save was taken for one, so the tokens and JWT families survived."""
+    from identity.jwt.models import RefreshFamily
+    from identity.tokens.models import APIToken
+
+    credentials = api_credentials(alice)
+    clients = two_sessions()
+    with Recorder() as rec:
+        alice.set_unusable_password()
+        alice.save(update_fields=["password"])
+    assert rec.changed == ["password_changed"]
+    assert still_work(credentials) == (False, False)
+    assert APIToken.objects.get().revoke_reason == "password_changed"
+    assert RefreshFamily.objects.get().revoke_reason == "password_changed"
+    assert all(c.get("/api/whoami/").status_code == 401 for c in clients)
+
+
+def test_a_hasher_upgrade_at_sign_in_revokes_nothing(alice: Any) -> None:
+    """Same password, new hash (the preferred hasher changed): no credential changed."""
+    credentials = api_credentials(alice)
+    with override_settings(
+        PASSWORD_HASHERS=["tests.hashers.CheapPBKDF2PasswordHasher", "django.contrib.auth.hashers.MD5PasswordHasher"]
+    ):
+        old_hash = alice.password
+        with Recorder() as rec:
+            assert alice.check_password("alice-pass")  # Django re-hashes and saves update_fields=["password"]
+        alice.refresh_from_db()
+        assert alice.password != old_hash and alice.password.startswith("pbkdf2_sha256$")
+        assert rec.changed == [] and rec.ended == []
+        assert still_work(credentials) == (True, True)
+
+
+def test_a_new_hash_assigned_directly_with_update_fields_is_a_change(alice: Any) -> None:
+    """Without the raw password, only a re-hash of an outdated hash into the preferred hasher's
+    format passes for the same password; the old hash here was current."""
+    credentials = api_credentials(alice)
+    with Recorder() as rec:
+        alice.password = make_password("typed-elsewhere")
+        alice.save(update_fields=["password"])
+    assert rec.changed == ["password_changed"]
+    assert still_work(credentials) == (False, False)
+
+
+@pytest.mark.parametrize("how", ["update_fields", "full"])
+def test_set_password_to_a_new_one_is_a_change(alice: Any, how: str) -> None:
+    credentials = api_credentials(alice)
+    with Recorder() as rec:
+        alice.set_password("something-else")
+        alice.save(**({"update_fields": ["password"]} if how == "update_fields" else {}))
+    assert rec.changed == ["password_changed"]
+    assert still_work(credentials) == (False, False)
+
+
+def test_setting_the_same_password_again_is_no_change(alice: Any) -> None:
+    credentials = api_credentials(alice)
+    with Recorder() as rec:
+        alice.set_password("alice-pass")
+        alice.save()
+    assert rec.changed == [] and still_work(credentials) == (True, True)
+
+
+def test_an_unusable_password_after_set_password_is_still_a_change(alice: Any) -> None:
+    """``set_unusable_password()`` leaves the raw password of an earlier ``set_password()``
+    behind; the unusable hash decides."""
+    with Recorder() as rec:
+        alice.set_password("alice-pass")
+        alice.set_unusable_password()
+        alice.save()
+    assert rec.changed == ["password_changed"]
+
+
+def test_one_unusable_password_replacing_another_is_no_change(user_factory: Any) -> None:
+    user = user_factory("carol", "x")
+    user.set_unusable_password()
+    user.save()
+    with Recorder() as rec:
+        user.set_unusable_password()  # a new random suffix: still no password
+        user.save(update_fields=["password"])
+    assert rec.changed == []

@@ -9,7 +9,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import login as auth_login
-from django.contrib.auth import logout as auth_logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from identity.conf import identity_settings
 from identity.core.crypto import sha256_hex
 from identity.sessions.models import EndReason, UserSession
 from identity.sessions.services import current_sid, end_session
+from identity.sessions.signout import sign_out
 
 log = logging.getLogger("identity.client")
 
@@ -58,8 +58,7 @@ def _sign_in(request: HttpRequest) -> HttpResponse:
     if not user.is_active:
         return _failed(request, "Your account on this site is disabled.")
     if request.user.is_authenticated and request.user.pk != user.pk:
-        request._identity_end_reason = EndReason.REPLACED  # type: ignore[attr-defined]
-        auth_logout(request)
+        sign_out(request, EndReason.REPLACED)
     auth_login(request, user, backend=_backend())  # indexes the local session
     CasClientLogin.objects.create(ticket_digest=sha256_hex(ticket), session_sid=current_sid(request) or "")
     return HttpResponseRedirect(str(started["next"]))

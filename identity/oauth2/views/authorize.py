@@ -32,6 +32,7 @@ from identity.conf import identity_settings
 from identity.core.pages import identity_page
 from identity.oauth2 import protocol
 from identity.oauth2.consent import needs_consent, remember_consent
+from identity.oauth2.context import ATTRIBUTE, IssueContext
 from identity.oauth2.hints import id_token_hint_subject
 from identity.oauth2.models import Client
 from identity.oauth2.server import get_server
@@ -220,7 +221,8 @@ def _consent_page(request: HttpRequest, v: Validated, params: dict[str, str]) ->
 
 
 def _issue_code(request: HttpRequest, v: Validated, sid: str, auth_time: datetime) -> HttpResponse:
-    credentials: dict[str, Any] = {"user": request.user, "identity_sid": sid, "identity_auth_time": auth_time}
+    # oauthlib sets each credential on its request: the context is how the session reaches the code.
+    credentials: dict[str, Any] = {"user": request.user, ATTRIBUTE: IssueContext(sid=sid, auth_time=auth_time)}
     headers, _body, _status = get_server().create_authorization_response(
         v.canonical_uri, "GET", None, {}, scopes=v.scopes, credentials=credentials
     )

@@ -144,8 +144,7 @@ def _client(oauth_request: OAuthRequest) -> Client:
 
 
 def _validate_device_request(oauth_request: OAuthRequest) -> tuple[dict[str, str], str, int]:
-    # oauthlib 4's DeviceCodeGrant has this method; types-oauthlib does not list it yet.
-    get_server().device_grant.validate_device_authorization_request(oauth_request)  # type: ignore[attr-defined]
+    get_server().validate_device_authorization_request(oauth_request)
     if not _client(oauth_request).allows_grant(GrantType.DEVICE_CODE):
         raise errors.UnauthorizedClientError(description="This client may not use the device flow.")
     return {}, "{}", 200

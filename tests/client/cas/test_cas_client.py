@@ -298,3 +298,26 @@ def test_a_configured_service_url_gets_the_state_appended(cas_client_site: Any, 
     ):
         service = service_of(Client().get("/accounts/login/")["Location"])
     assert service.startswith(expected + "state=") and len(service) == len(expected) + len("state=") + 22
+
+
+def test_signing_in_as_another_user_replaces_the_local_session(cas_client_site: Any, alice: Any, bob: Any) -> None:
+    """The callback ends the previous user's session with the reason REPLACED, exactly once."""
+    from identity.sessions.models import EndReason
+    from identity.signals import session_ended
+
+    rp, idp = Client(), Client()
+    rp.force_login(bob)  # bob signed in on this browser, then alice signs in through CAS
+    bob_sid = rp.session["_identity_sid"]
+    ended: list[tuple[str, str]] = []
+
+    def record(session: Any, reason: str, **kwargs: Any) -> None:
+        ended.append((session.sid, reason))
+
+    session_ended.connect(record, weak=False)
+    try:
+        assert sign_in_through_cas(cas_client_site, rp, idp).status_code == 302
+    finally:
+        session_ended.disconnect(record)
+    assert ended == [(bob_sid, EndReason.REPLACED)]
+    assert UserSession.objects.get(sid=bob_sid).end_reason == EndReason.REPLACED
+    assert rp.get("/plain/whoami/").json()["user"] == "alice"
