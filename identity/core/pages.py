@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
@@ -20,6 +20,9 @@ from django.http.response import HttpResponseBase
 from identity.core.reach import SESSION_ONLY, session_only
 
 FRAME_ANCESTORS = "frame-ancestors 'none'"
+
+P = ParamSpec("P")
+R = TypeVar("R", bound=HttpRequest)
 
 
 def never_framed(response: HttpResponseBase) -> HttpResponseBase:
@@ -34,12 +37,13 @@ def never_framed(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
-def identity_page(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorate one of identity's HTML views (function, or ``View.as_view()``)."""
+def identity_page(view: Callable[Concatenate[R, P], Any]) -> Callable[Concatenate[R, P], HttpResponseBase]:
+    """Decorate one of identity's HTML views (function, or ``View.as_view()``). The page keeps the
+    view's parameters; it answers an :class:`HttpResponseBase` (the view's, or a refusal)."""
     guarded = session_only(view)
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(request: R, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
         return never_framed(guarded(request, *args, **kwargs))
 
     wrapper.identity_accepts = SESSION_ONLY  # type: ignore[attr-defined]

@@ -46,7 +46,7 @@ from typing import Any
 
 from django.core.cache import caches
 from django.utils import timezone
-from django_redis import get_redis_connection
+from django_redis import get_redis_connection  # type: ignore[import-untyped]  # ships no type information
 
 from identity.conf import identity_settings, on_reload
 from identity.core import broadcast

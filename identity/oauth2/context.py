@@ -12,6 +12,9 @@ All of it lives in one :class:`IssueContext`, under one attribute of the request
 * everything else reads it with :func:`context_of`, which raises :class:`MissingIssueContext`
   when a path reached the validator or issuing without one, rather than answering ``None``.
 
+The client is the exception: oauthlib itself reads it from ``request.client``, where the validator
+puts the row it authenticated; :func:`client_of` reads it from there, typed.
+
 The attribute is read from the request's ``__dict__``, never with ``getattr``: oauthlib's
 ``Request.__getattr__`` falls back to the request's *parameters*, so ``getattr(request, name,
 None)`` for a name nobody set returns whatever a client sent under that name.
@@ -21,13 +24,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from oauthlib.common import Request as OAuthRequest
 
 if TYPE_CHECKING:
     from identity.oauth2.issuing import IssuedAccess
-    from identity.oauth2.models import AuthorizationCode, DeviceAuthorization, Grant, OAuthRefreshToken
+    from identity.oauth2.models import AuthorizationCode, Client, DeviceAuthorization, Grant, OAuthRefreshToken
 
 #: The one attribute of an oauthlib request that identity sets.
 ATTRIBUTE = "identity_context"
@@ -78,3 +81,11 @@ def context_of(request: OAuthRequest) -> IssueContext:
             f"{ATTRIBUTE!r} credential of create_authorization_response()."
         )
     return context
+
+
+def client_of(request: OAuthRequest) -> Client:
+    """The client of a request past client authentication: the validator's ``authenticate_client``,
+    ``authenticate_client_id`` or ``validate_client_id`` set ``request.client`` to its row, and
+    oauthlib raises before anything after them runs when they refuse (types-oauthlib can only say
+    ``Any | None``)."""
+    return cast("Client", request.client)

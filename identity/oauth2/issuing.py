@@ -8,7 +8,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,7 +19,7 @@ from identity.core.crypto import random_id, sha256_hex
 from identity.core.jose import half_hash
 from identity.core.jose.issuer import issuer
 from identity.oauth2 import claims as user_claims
-from identity.oauth2.context import MissingIssueContext, context_of
+from identity.oauth2.context import MissingIssueContext, client_of, context_of
 from identity.oauth2.models import Client, Grant, GrantType, OAuthAccessToken, OAuthRefreshToken, TokenFormat
 
 BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
@@ -43,7 +43,7 @@ class IssuedAccess:
 
 
 def issue_access(request: OAuthRequest) -> tuple[str, IssuedAccess]:
-    client: Client = request.client
+    client = client_of(request)
     user = request.user
     scope = " ".join(request.scopes or [])
     lifetime = client.access_lifetime
@@ -99,7 +99,7 @@ class TokenHandler:
         self.request_validator = request_validator
 
     def create_token(self, request: OAuthRequest, refresh_token: bool = False, **kwargs: Any) -> dict[str, Any]:
-        client: Client = request.client
+        client = client_of(request)
         context = context_of(request)
         value, issued = issue_access(request)
         context.access = issued
@@ -126,7 +126,7 @@ class TokenHandler:
 def save(request: OAuthRequest) -> Grant:
     """Record what :class:`TokenHandler` issued: the grant (new, or the refreshed one), the
     access token and the new refresh token, in one transaction."""
-    client: Client = request.client
+    client = client_of(request)
     now = timezone.now()
     context = context_of(request)
     issued = context.access
@@ -139,7 +139,7 @@ def save(request: OAuthRequest) -> Grant:
             grant = Grant.objects.create(
                 client=client,
                 user=request.user,
-                grant_type=request.grant_type,
+                grant_type=cast(str, request.grant_type),  # the grant's own validate_token_request checked it
                 session_sid=context.sid,
                 scope=issued.scope,
                 auth_time=context.auth_time,
@@ -163,7 +163,7 @@ def id_token(partial: dict[str, Any], token: dict[str, Any], request: OAuthReque
     from identity.jwt.keys import signing_key
     from identity.jwt.tokens import sign
 
-    client: Client = request.client
+    client = client_of(request)
     now = int(time.time())
     claims: dict[str, Any] = {
         "iss": issuer(),

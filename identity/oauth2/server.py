@@ -25,6 +25,7 @@ from oauthlib.oauth2.rfc6749.grant_types.authorization_code import (
 )
 from oauthlib.oauth2.rfc6749.grant_types.authorization_code import code_challenge_method_s256
 from oauthlib.oauth2.rfc6749.grant_types.client_credentials import ClientCredentialsGrant
+from oauthlib.oauth2.rfc6749.request_validator import RequestValidator as OAuth2RequestValidator
 from oauthlib.oauth2.rfc8628.grant_types import DeviceCodeGrant
 from oauthlib.openid.connect.core.grant_types.authorization_code import (
     AuthorizationCodeGrant as OIDCAuthorizationCodeGrant,
@@ -62,8 +63,12 @@ class OIDCDeviceCodeGrant(DeviceCodeGrant):
     """The device grant, with an ID token when ``openid`` was granted: oauthlib's device grant
     runs no token modifiers, so a CLI would not learn who signed in."""
 
+    #: Never None once built: oauthlib's ``__init__`` falls back to its own validator (types-oauthlib
+    #: types the attribute ``| None``, as the class attribute it shadows is).
+    request_validator: OAuth2RequestValidator
+
     def create_token_response(self, request: Any, token_handler: Any) -> tuple[dict[str, str], str, int]:
-        headers = self._get_default_headers()
+        headers = self._get_default_headers()  # type: ignore[attr-defined]  # not in types-oauthlib (pinned)
         try:
             self.validate_token_request(request)
         except errors.OAuth2Error as exc:
@@ -80,18 +85,17 @@ class Server(AuthorizationEndpoint, TokenEndpoint, RevocationEndpoint, Introspec
     def __init__(self, validator: RequestValidator) -> None:
         self.validator = validator
         self.token_handler = TokenHandler(validator)
-        oauth_code = S256CodeGrant(validator)
-        oidc_code = OIDCCodeGrant(validator)
-        refresh = RefreshTokenGrant(validator)
-        credentials = ClientCredentialsGrant(validator)
-        self.device_grant = OIDCDeviceCodeGrant(validator)
-        for grant in (oauth_code, oidc_code, refresh, credentials, self.device_grant):
-            grant.custom_validators.post_token.append(validator.consume)
+        # Every grant ends its checks with consume(), its one post-token validator.
+        oauth_code = S256CodeGrant(validator, post_token=[validator.consume])
+        oidc_code = OIDCCodeGrant(validator, post_token=[validator.consume])
+        refresh = RefreshTokenGrant(validator, post_token=[validator.consume])
+        credentials = ClientCredentialsGrant(validator, post_token=[validator.consume])
+        self.device_grant = OIDCDeviceCodeGrant(validator, post_token=[validator.consume])
         AuthorizationEndpoint.__init__(
             self,
             default_response_type="code",
             response_types={"code": AuthorizationCodeGrantDispatcher(oauth_code, oidc_code)},
-            default_token_type=self.token_handler,
+            default_token_type=self.token_handler,  # type: ignore[arg-type]  # a token handler; types-oauthlib says str
         )
         TokenEndpoint.__init__(
             self,
@@ -102,7 +106,7 @@ class Server(AuthorizationEndpoint, TokenEndpoint, RevocationEndpoint, Introspec
                 GrantType.CLIENT_CREDENTIALS: credentials,
                 GrantType.DEVICE_CODE: self.device_grant,
             },
-            default_token_type=self.token_handler,
+            default_token_type=self.token_handler,  # type: ignore[arg-type]  # a token handler; types-oauthlib says str
         )
         RevocationEndpoint.__init__(self, validator)
         IntrospectEndpoint.__init__(self, validator)

@@ -24,7 +24,7 @@ import base64
 import binascii
 import re
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote
 
 from django.db.models import F
@@ -32,12 +32,13 @@ from django.utils import timezone
 from oauthlib.common import Request as OAuthRequest
 from oauthlib.oauth2.rfc6749 import errors
 from oauthlib.oauth2.rfc8628 import errors as device_errors
+from oauthlib.oauth2.rfc8628.grant_types import DeviceCodeGrant
 from oauthlib.openid.connect.core.request_validator import RequestValidator as OIDCRequestValidator
 
 from identity.conf import identity_settings
 from identity.core.crypto import sha256_hex
 from identity.oauth2 import issuing, revocation
-from identity.oauth2.context import MissingIssueContext, context_of
+from identity.oauth2.context import MissingIssueContext, client_of, context_of
 from identity.oauth2.models import (
     AuthorizationCode,
     Client,
@@ -50,9 +51,21 @@ from identity.oauth2.models import (
 )
 from identity.oauth2.revocation import Reason
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User
+    from oauthlib.oauth2.rfc6749.request_validator import _AuthorizationCode, _BearerToken
+
 USER_SCOPES = {"openid", "profile", "email"}
 #: RFC 7636 §4.1: code-verifier = 43*128unreserved; unreserved = ALPHA / DIGIT / "-" / "." / "_" / "~".
 CODE_VERIFIER = re.compile(r"[A-Za-z0-9._~-]{43,128}")
+
+# What validate_device_code answers (RFC 8628 §3.5): oauthlib 4's DeviceCodeGrant.DEVICE_CODE_*,
+# which types-oauthlib does not list yet.
+DEVICE_CODE_AUTHORIZED: str = DeviceCodeGrant.DEVICE_CODE_AUTHORIZED  # type: ignore[attr-defined]  # not in the stubs
+DEVICE_CODE_PENDING: str = DeviceCodeGrant.DEVICE_CODE_PENDING  # type: ignore[attr-defined]  # not in the stubs
+DEVICE_CODE_SLOW_DOWN: str = DeviceCodeGrant.DEVICE_CODE_SLOW_DOWN  # type: ignore[attr-defined]  # not in the stubs
+DEVICE_CODE_EXPIRED: str = DeviceCodeGrant.DEVICE_CODE_EXPIRED  # type: ignore[attr-defined]  # not in the stubs
+DEVICE_CODE_DENIED: str = DeviceCodeGrant.DEVICE_CODE_DENIED  # type: ignore[attr-defined]  # not in the stubs
 
 
 def basic_credentials(request: OAuthRequest) -> tuple[str, str] | None:
@@ -80,6 +93,12 @@ def find_client(client_id: str | None) -> Client | None:
 
 
 class RequestValidator(OIDCRequestValidator):
+    """Where types-oauthlib is wrong, an override says so with a narrow ``type: ignore``: its
+    ``client`` parameters name ``oauthlib.oauth2.rfc6749.clients.Client``, oauthlib's client-side
+    class, where oauthlib passes ``request.client``, the :class:`~identity.oauth2.models.Client` row
+    this validator set; and some answers it types ``str`` may be ``None``, which oauthlib handles (no
+    default redirect URI, no code challenge or nonce stored, no ID token of our own)."""
+
     # --- clients ---------------------------------------------------------------------------
     def client_authentication_required(self, request: OAuthRequest, *args: Any, **kwargs: Any) -> bool:
         if context_of(request).client_auth_required:
@@ -121,14 +140,14 @@ class RequestValidator(OIDCRequestValidator):
         request.client = client
         return True
 
-    def validate_grant_type(
+    def validate_grant_type(  # type: ignore[override]  # stubs: oauthlib's client-side Client
         self, client_id: str, grant_type: str, client: Client, request: OAuthRequest, *args: Any, **kwargs: Any
     ) -> bool:
         if grant_type == GrantType.CLIENT_CREDENTIALS and not client.is_confidential:
             return False
         return client.allows_grant(grant_type)
 
-    def validate_response_type(
+    def validate_response_type(  # type: ignore[override]  # stubs: oauthlib's client-side Client
         self, client_id: str, response_type: str, client: Client, request: OAuthRequest, *args: Any, **kwargs: Any
     ) -> bool:
         # Only the code flow: no implicit or hybrid responses (RFC 9700 §2.1.2).
@@ -138,12 +157,14 @@ class RequestValidator(OIDCRequestValidator):
     def validate_redirect_uri(
         self, client_id: str, redirect_uri: str, request: OAuthRequest, *args: Any, **kwargs: Any
     ) -> bool:
-        return request.client.redirect_uri_allowed(redirect_uri)
+        return client_of(request).redirect_uri_allowed(redirect_uri)
 
-    def get_default_redirect_uri(self, client_id: str, request: OAuthRequest, *args: Any, **kwargs: Any) -> None:
+    def get_default_redirect_uri(  # type: ignore[override]  # oauthlib takes None; stubs: str
+        self, client_id: str, request: OAuthRequest, *args: Any, **kwargs: Any
+    ) -> None:
         return None  # redirect_uri is always required (OIDC Core §3.1.2.1), so nothing is guessed
 
-    def confirm_redirect_uri(
+    def confirm_redirect_uri(  # type: ignore[override]  # stubs: oauthlib's client-side Client
         self,
         client_id: str,
         code: str,
@@ -157,7 +178,7 @@ class RequestValidator(OIDCRequestValidator):
         return stored is not None and redirect_uri == stored.redirect_uri
 
     # --- scopes ------------------------------------------------------------------------------
-    def validate_scopes(
+    def validate_scopes(  # type: ignore[override]  # stubs: oauthlib's client-side Client
         self, client_id: str, scopes: list[str], client: Client, request: OAuthRequest, *args: Any, **kwargs: Any
     ) -> bool:
         if request.grant_type == GrantType.CLIENT_CREDENTIALS and USER_SCOPES & set(scopes):
@@ -177,28 +198,34 @@ class RequestValidator(OIDCRequestValidator):
         client: Client | None = request.client or find_client(client_id)
         return client is None or client.pkce_required
 
-    def get_code_challenge(self, code: str, request: OAuthRequest) -> str | None:
+    def get_code_challenge(  # type: ignore[override]  # oauthlib takes None; stubs: str
+        self, code: str, request: OAuthRequest
+    ) -> str | None:
         stored = context_of(request).code
         return (stored.code_challenge or None) if stored else None
 
-    def get_code_challenge_method(self, code: str, request: OAuthRequest) -> str | None:
+    def get_code_challenge_method(  # type: ignore[override]  # oauthlib takes None; stubs: str
+        self, code: str, request: OAuthRequest
+    ) -> str | None:
         stored = context_of(request).code
         return (stored.code_challenge_method or None) if stored else None
 
     # --- authorization codes ---------------------------------------------------------------------
     def save_authorization_code(
-        self, client_id: str, code: dict[str, Any], request: OAuthRequest, *args: Any, **kwargs: Any
+        self, client_id: str, code: _AuthorizationCode, request: OAuthRequest, *args: Any, **kwargs: Any
     ) -> None:
         now = timezone.now()
         context = context_of(request)  # the session's, from the authorization view
+        # oauthlib saves a code only once the request is valid: redirect_uri was present and allowed,
+        # and the user is the authorization view's credential (a signed-in user).
         AuthorizationCode.objects.create(
             created_at=now,
             expires_at=now + timedelta(seconds=identity_settings.OAUTH2_CODE_LIFETIME),
             digest=sha256_hex(code["code"]),
-            client=request.client,
-            user=request.user,
+            client=client_of(request),
+            user=cast("_User", request.user),
             session_sid=context.sid,
-            redirect_uri=request.redirect_uri,
+            redirect_uri=cast(str, request.redirect_uri),
             scope=" ".join(request.scopes or []),
             nonce=request.nonce or "",
             code_challenge=request.code_challenge or "",
@@ -211,7 +238,7 @@ class RequestValidator(OIDCRequestValidator):
             return None
         return AuthorizationCode.objects.select_related("client", "user").filter(digest=sha256_hex(code)).first()
 
-    def validate_code(
+    def validate_code(  # type: ignore[override]  # stubs: oauthlib's client-side Client
         self, client_id: str, code: str, client: Client, request: OAuthRequest, *args: Any, **kwargs: Any
     ) -> bool:
         stored = self._load_code(code)
@@ -266,14 +293,14 @@ class RequestValidator(OIDCRequestValidator):
         stored = self._load_code(code)
         return stored.scope.split() if stored else []
 
-    def get_authorization_code_nonce(
+    def get_authorization_code_nonce(  # type: ignore[override]  # oauthlib takes None; stubs: str
         self, client_id: str, code: str, redirect_uri: str, request: OAuthRequest
     ) -> str | None:
         stored = context_of(request).code
         return (stored.nonce or None) if stored else None
 
     # --- refresh tokens --------------------------------------------------------------------------
-    def validate_refresh_token(
+    def validate_refresh_token(  # type: ignore[override]  # stubs: oauthlib's client-side Client
         self, refresh_token: str, client: Client, request: OAuthRequest, *args: Any, **kwargs: Any
     ) -> bool:
         if not refresh_token or len(refresh_token) > 512:
@@ -308,9 +335,9 @@ class RequestValidator(OIDCRequestValidator):
         return True
 
     # --- device codes ------------------------------------------------------------------------
-    def validate_device_code(self, client_id: str, code: str, request: OAuthRequest, *args: Any, **kwargs: Any) -> Any:
-        from oauthlib.oauth2.rfc8628.grant_types import DeviceCodeGrant
-
+    def validate_device_code(
+        self, client_id: str, code: str, request: OAuthRequest, *args: Any, **kwargs: Any
+    ) -> str | None:
         if not code or len(code) > 512:
             return None
         stored = (
@@ -324,29 +351,27 @@ class RequestValidator(OIDCRequestValidator):
         if stored.status == DeviceStatus.USED:
             return None
         if stored.expires_at <= now:
-            return DeviceCodeGrant.DEVICE_CODE_EXPIRED
+            return DEVICE_CODE_EXPIRED
         if stored.status == DeviceStatus.DENIED:
-            return DeviceCodeGrant.DEVICE_CODE_DENIED
+            return DEVICE_CODE_DENIED
         if stored.status == DeviceStatus.PENDING:
             return self._poll(stored, now)
         context = context_of(request)
         context.device, context.sid, context.auth_time = stored, stored.session_sid, stored.auth_time
         request.user = stored.user
         request.scopes = stored.scope.split()
-        return DeviceCodeGrant.DEVICE_CODE_AUTHORIZED
+        return DEVICE_CODE_AUTHORIZED
 
     def _poll(self, stored: DeviceAuthorization, now: Any) -> str:
         """RFC 8628 §3.5: polling faster than ``interval`` earns ``slow_down`` and 5 s more."""
-        from oauthlib.oauth2.rfc8628.grant_types import DeviceCodeGrant
-
         too_early = stored.last_polled_at is not None and now - stored.last_polled_at < timedelta(
             seconds=stored.interval
         )
         if too_early:
             DeviceAuthorization.objects.filter(pk=stored.pk).update(interval=F("interval") + 5, last_polled_at=now)
-            return DeviceCodeGrant.DEVICE_CODE_SLOW_DOWN
+            return DEVICE_CODE_SLOW_DOWN
         DeviceAuthorization.objects.filter(pk=stored.pk).update(last_polled_at=now)
-        return DeviceCodeGrant.DEVICE_CODE_PENDING
+        return DEVICE_CODE_PENDING
 
     # --- consuming single-use grants (a post_token validator of every grant type) -----------
     def consume(self, request: OAuthRequest) -> None:
@@ -375,7 +400,7 @@ class RequestValidator(OIDCRequestValidator):
                 raise device_errors.ExpiredTokenError(description="The device code was already used.")
 
     # --- tokens ------------------------------------------------------------------------------
-    def save_bearer_token(self, token: dict[str, Any], request: OAuthRequest, *args: Any, **kwargs: Any) -> None:
+    def save_bearer_token(self, token: _BearerToken, request: OAuthRequest, *args: Any, **kwargs: Any) -> None:
         issuing.save(request)
 
     def revoke_token(
@@ -383,8 +408,9 @@ class RequestValidator(OIDCRequestValidator):
     ) -> None:
         from identity.oauth2 import lookup
 
-        found = lookup.find_token(token, token_type_hint, request.client)
-        if found is None or found.grant.client_id != request.client.pk:
+        client = client_of(request)
+        found = lookup.find_token(token, token_type_hint, client)
+        if found is None or found.grant.client_id != client.pk:
             return  # RFC 7009 §2.2: unknown or someone else's token: 200 and nothing happens
         revocation.revoke_grants([found.grant], Reason.REVOKED_BY_CLIENT)
 
@@ -393,10 +419,12 @@ class RequestValidator(OIDCRequestValidator):
     ) -> dict[str, Any] | None:
         from identity.oauth2 import lookup
 
-        return lookup.introspect(token, token_type_hint, request.client)
+        return lookup.introspect(token, token_type_hint, client_of(request))
 
     # --- OpenID Connect ------------------------------------------------------------------------
-    def get_id_token(self, token: dict[str, Any], token_handler: Any, request: OAuthRequest) -> None:
+    def get_id_token(  # type: ignore[override]  # oauthlib takes None; stubs: str
+        self, token: dict[str, Any], token_handler: Any, request: OAuthRequest
+    ) -> None:
         return None  # let oauthlib start the token; finalize_id_token completes and signs it
 
     def finalize_id_token(

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable
 from datetime import timedelta
 from importlib import import_module
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
@@ -20,7 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from identity.conf import identity_settings
-from identity.core.crypto import keyed_hash, secret_key_sealer
+from identity.core.crypto import Sealer, keyed_hash, secret_key_sealer
 from identity.core.net import client_ip
 from identity.sessions.models import EndReason, UserSession
 from identity.signals import session_ended
@@ -30,12 +30,13 @@ SEEN_KEY = "_identity_seen"
 KEY_REF = "_identity_key"
 
 
-def _sealer():  # type: ignore[no-untyped-def]
+def _sealer() -> Sealer:
     return secret_key_sealer("identity.sessions.session-key")
 
 
 def session_store(session_key: str | None = None) -> SessionBase:
-    return import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    store: type[SessionBase] = import_module(settings.SESSION_ENGINE).SessionStore  # Django's engine contract
+    return store(session_key)
 
 
 def _key_ref(session_key: str) -> str:
@@ -64,9 +65,10 @@ def start(request: HttpRequest, user: Any) -> UserSession:
     proved who they are (or from :func:`touch`, for a session older than identity's index).
     """
     session = request.session
-    if session.session_key is None:
-        session.save()
     key = session.session_key
+    if key is None:
+        session.save()
+        key = cast(str, session.session_key)  # save() gives a session without a key its key
     now = timezone.now()
     fields = {
         "sealed_session_key": _sealer().seal(key),
@@ -99,19 +101,20 @@ def touch(request: HttpRequest, user: Any) -> bool:
     if not sid:
         start(request, user)  # a session from before identity was installed
         return True
-    key_changed = key is not None and session.get(KEY_REF) != _key_ref(key)
+    # Someone called cycle_key() since the index last saw this session: the key it runs under now.
+    cycled = key if key is not None and session.get(KEY_REF) != _key_ref(key) else None
     now = int(time.time())
-    if not key_changed and now - int(session.get(SEEN_KEY, 0)) < identity_settings.SESSION_LAST_SEEN_INTERVAL:
+    if cycled is None and now - int(session.get(SEEN_KEY, 0)) < identity_settings.SESSION_LAST_SEEN_INTERVAL:
         return True
     fields: dict[str, Any] = {"last_seen": timezone.now(), "expires_at": _expiry_hint(), **_client_fields(request)}
-    if key_changed:  # someone called cycle_key(): keep the sealed key deletable
-        fields["sealed_session_key"] = _sealer().seal(key)
+    if cycled is not None:  # keep the sealed key deletable
+        fields["sealed_session_key"] = _sealer().seal(cycled)
     if not UserSession.objects.live().filter(sid=sid, user=user).update(**fields):
         session.flush()
         return False
     session[SEEN_KEY] = now
-    if key_changed:
-        session[KEY_REF] = _key_ref(key)
+    if cycled is not None:
+        session[KEY_REF] = _key_ref(cycled)
     return True
 
 

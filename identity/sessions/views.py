@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from identity.core import mechanisms
+from identity.core.authenticated import AuthenticatedHttpRequest
 from identity.core.pages import identity_page
 from identity.sessions import services
 from identity.sessions.forms import ThrottledAuthenticationForm
@@ -48,7 +49,7 @@ class LogoutView(auth_views.LogoutView):
 @identity_page
 @never_cache
 @login_required
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: AuthenticatedHttpRequest) -> HttpResponse:
     sid = services.current_sid(request)
     live = list(UserSession.objects.live().filter(user=request.user).order_by("-last_seen"))
     history = list(UserSession.objects.filter(user=request.user, ended_at__isnull=False).order_by("-ended_at")[:10])
@@ -65,7 +66,7 @@ def security(request: HttpRequest) -> HttpResponse:
 @identity_page
 @require_POST
 @login_required
-def end_one(request: HttpRequest, sid: str) -> HttpResponseRedirect:
+def end_one(request: AuthenticatedHttpRequest, sid: str) -> HttpResponseRedirect:
     row = get_object_or_404(UserSession.objects.live(), sid=sid, user=request.user)
     if sid == services.current_sid(request):
         logout(request)
@@ -78,7 +79,7 @@ def end_one(request: HttpRequest, sid: str) -> HttpResponseRedirect:
 @identity_page
 @require_POST
 @login_required
-def end_everywhere(request: HttpRequest) -> HttpResponseRedirect:
+def end_everywhere(request: AuthenticatedHttpRequest) -> HttpResponseRedirect:
     user = request.user
     sign_out(request, EndReason.EVERYWHERE)
     services.end_user_sessions(user, EndReason.EVERYWHERE)

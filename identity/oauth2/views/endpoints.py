@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -22,8 +22,9 @@ from identity.core.jose.issuer import issuer
 from identity.core.middleware import reads_authorization
 from identity.exceptions import Throttled
 from identity.oauth2 import protocol, throttles, user_codes
+from identity.oauth2.context import client_of
 from identity.oauth2.issuing import opaque_token
-from identity.oauth2.models import Client, DeviceAuthorization, GrantType
+from identity.oauth2.models import DeviceAuthorization, GrantType
 from identity.oauth2.server import get_server
 from identity.oauth2.validator import basic_credentials
 from identity.oauth2.views.guards import provider_view
@@ -137,15 +138,9 @@ def device_authorization(request: HttpRequest) -> HttpResponse:
     return _start_device_flow(request, oauth_request)
 
 
-def _client(oauth_request: OAuthRequest) -> Client:
-    """The client of a validated request: the validator authenticates it and sets
-    ``request.client`` to its row, or oauthlib raises before this is reached."""
-    return cast(Client, oauth_request.client)
-
-
 def _validate_device_request(oauth_request: OAuthRequest) -> tuple[dict[str, str], str, int]:
     get_server().validate_device_authorization_request(oauth_request)
-    if not _client(oauth_request).allows_grant(GrantType.DEVICE_CODE):
+    if not client_of(oauth_request).allows_grant(GrantType.DEVICE_CODE):
         raise errors.UnauthorizedClientError(description="This client may not use the device flow.")
     return {}, "{}", 200
 
@@ -163,7 +158,7 @@ def _start_device_flow(request: HttpRequest, oauth_request: OAuthRequest) -> Htt
         try:
             with transaction.atomic():
                 DeviceAuthorization.objects.create(
-                    client=_client(oauth_request),
+                    client=client_of(oauth_request),
                     device_code_digest=sha256_hex(device_code),
                     user_code=user_code,
                     scope=" ".join(oauth_request.scopes or []),
