@@ -8,10 +8,11 @@ what a user wrote into that type when the value is first read: ``"60"`` or ``60.
 whole number is declared is ``60``. Values are read lazily on attribute access and the cache is
 dropped on ``setting_changed``, so ``override_settings(IDENTITY=...)`` works in tests.
 
-Reading a setting never raises for a bad value: a value that is not of its type is logged and
-the default is used instead. The system checks report it (identity.E004, in
-``identity/core/checks.py``), and each mechanism's checks (named in its manifest) report values
-out of their range.
+Reading a setting never raises for a bad value, except a secret: a value that is not of its
+type is logged and the default is used instead, while a secret of the wrong type raises
+``ImproperlyConfigured`` (its default would be a different secret). The system checks report
+both (identity.E004, in ``identity/core/checks.py``), and each mechanism's checks (named in its
+manifest) report values out of their range.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 
 #: identity's own mechanisms, in the order their authenticators are tried (see
@@ -425,6 +427,10 @@ class IdentitySettings:
         try:
             return coerce(key, user[key])  # the key the user wrote, so a message names it
         except SettingTypeError as exc:
+            if name in SECRETS:
+                # A default secret is a different secret: keys sealed under it could not be
+                # unsealed once the setting is mended. Fail closed, naming the type only.
+                raise ImproperlyConfigured(f"{exc} (identity.E004)") from None
             logger.error("%s The default, %r, is used instead (identity.E004).", exc, DEFAULTS[name])
             return DEFAULTS[name]
 
@@ -445,7 +451,9 @@ def coerce(name: str, value: object) -> Any:
 
     Numbers are converted once here so no use site has to: a whole number accepts ``60``,
     ``60.0`` and ``"60"``; a number also accepts ``0.5`` and ``"0.5"`` (never a bool, NaN or an
-    infinity); a boolean accepts ``True``/``False``, ``1``/``0``; a list accepts a tuple; a
+    infinity); a boolean accepts ``True``/``False``, ``1``/``0`` and the words an environment
+    variable carries (``"true"``/``"false"``, ``"yes"``/``"no"``, ``"on"``/``"off"``, ``"1"``/``"0"``,
+    any case); a list accepts a tuple; a
     ``Literal`` accepts exactly its choices. Strings are never converted. Raises
     :class:`SettingTypeError` saying what was expected."""
     hint = TYPES[name]
@@ -466,6 +474,8 @@ def _coerce(hint: Any, value: object) -> object:
             return value
         if type(value) is int and value in (0, 1):
             return bool(value)
+        if isinstance(value, str) and value.strip().lower() in _BOOLEAN_WORDS:
+            return _BOOLEAN_WORDS[value.strip().lower()]
         raise TypeError(hint)
     if hint is str or hint is bytes or hint is types.NoneType:
         if isinstance(value, hint):
@@ -488,6 +498,19 @@ def _coerce(hint: Any, value: object) -> object:
     if origin is dict and isinstance(value, dict):
         return {_coerce(args[0], k): _coerce(args[1], v) for k, v in value.items()}
     raise TypeError(hint)
+
+
+#: What an environment variable says for a boolean: a string "false" must never read as true.
+_BOOLEAN_WORDS = {
+    "true": True,
+    "yes": True,
+    "on": True,
+    "1": True,
+    "false": False,
+    "no": False,
+    "off": False,
+    "0": False,
+}
 
 
 def _whole(value: object) -> int:

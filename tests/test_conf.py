@@ -4,6 +4,7 @@ import logging
 from typing import Any
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from identity.conf import DEFAULTS, RENAMED, TYPES, SettingTypeError, coerce, describe, identity_settings
@@ -64,6 +65,11 @@ def test_renamed_settings_are_both_declared() -> None:
         ("TOKEN_LIFETIME", "3600", 3600),
         ("JWT_COOKIE", 1, True),  # bool
         ("JWT_COOKIE", 0, False),
+        ("JWT_COOKIE", "false", False),  # what an environment variable carries
+        ("JWT_COOKIE", " False ", False),
+        ("REMOTE_JWT_DENYLIST", "true", True),
+        ("REMOTE_JWT_DENYLIST", "OFF", False),
+        ("REMOTE_JWT_DENYLIST", "yes", True),
         ("TRUSTED_PROXIES", ("10.0.0.0/8",), ["10.0.0.0/8"]),  # list[str]
         ("JWT_KEY_ENCRYPTION_KEYS", [b"k1", "k2"], [b"k1", "k2"]),  # list[str | bytes]
         ("OAUTH2_SCOPES", {"openid": "Sign in"}, {"openid": "Sign in"}),  # dict[str, str]
@@ -86,7 +92,8 @@ def test_values_are_coerced_to_their_declared_type(name: str, value: Any, expect
         ("OUTBOX_TIMEOUT", "nan"),
         ("OUTBOX_TIMEOUT", float("inf")),
         ("OUTBOX_TIMEOUT", 10**400),  # too large for a float
-        ("JWT_COOKIE", "false"),  # truthy, and surely not meant
+        ("JWT_COOKIE", "maybe"),
+        ("JWT_COOKIE", ""),
         ("JWT_COOKIE", 2),
         ("REALM", 5),  # strings are never converted
         ("TRUSTED_PROXIES", "10.0.0.0/8"),  # a string is not a list of one
@@ -159,3 +166,22 @@ def test_an_old_name_of_the_wrong_type_is_reported_under_that_name(caplog: Any) 
     with override_settings(IDENTITY={"BASIC_REALM": 5}), caplog.at_level(logging.ERROR, logger="identity.conf"):
         assert identity_settings.REALM == "identity"
     assert "IDENTITY['BASIC_REALM'] is 5, not a string or None. The default, 'identity', is used" in caplog.text
+
+
+def test_a_secret_of_the_wrong_type_fails_closed_on_read(settings: Any) -> None:
+    """A default key-encryption key is another key: keys sealed under it could not be unsealed once
+    the setting is mended. The error names the type, never the value."""
+    settings.IDENTITY = {"JWT_KEY_ENCRYPTION_KEYS": "not-a-list-secret"}
+    with pytest.raises(ImproperlyConfigured, match=r"JWT_KEY_ENCRYPTION_KEYS'\] is a str, not ") as raised:
+        identity_settings.JWT_KEY_ENCRYPTION_KEYS
+    assert "not-a-list-secret" not in str(raised.value)
+
+
+def test_a_boolean_security_switch_read_from_the_environment_stays_on(settings: Any) -> None:
+    settings.IDENTITY = {"REMOTE_JWT_DENYLIST": "true"}
+    assert identity_settings.REMOTE_JWT_DENYLIST is True
+
+
+def test_the_system_checks_report_a_wrongly_typed_secret_instead_of_crashing() -> None:
+    found = ids(IDENTITY={"ISSUER": "http://testserver", "JWT_KEY_ENCRYPTION_KEYS": "not-a-list-secret"})
+    assert "identity.E004" in found

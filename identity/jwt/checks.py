@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Warning
+from django.core.exceptions import ImproperlyConfigured
 
 from identity.conf import identity_settings
 from identity.core.caching import is_redis
@@ -74,7 +75,11 @@ def check_jwt(app_configs: Any = None, **kwargs: Any) -> list[Any]:
         issues.append(
             Error(f"IDENTITY['JWT_LEEWAY'] is {leeway!r}.", hint="Seconds from 0 to 30 (RFC 8725).", id="identity.E405")
         )
-    if not s.JWT_KEY_ENCRYPTION_KEYS and not settings.DEBUG:
+    try:
+        unset = not s.JWT_KEY_ENCRYPTION_KEYS
+    except ImproperlyConfigured:
+        unset = False  # set, but not a list: identity.E004 says so
+    if unset and not settings.DEBUG:
         issues.append(
             Warning(
                 "Private signing keys are encrypted with a key derived from SECRET_KEY: rotating SECRET_KEY without "
