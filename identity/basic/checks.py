@@ -41,19 +41,3 @@ def check_throttle_cache(app_configs: Any = None, **kwargs: Any) -> list[Any]:
             )
         ]
     return []
-
-
-def check_realm(app_configs: Any = None, **kwargs: Any) -> list[Any]:
-    """The realm of every challenge, Basic's and Bearer's (``REALM``, or the deprecated
-    ``BASIC_REALM`` while ``REALM`` is not set)."""
-    realm = identity_settings.REALM
-    if not realm or not realm.isprintable():
-        return [
-            Error(
-                f"The realm of identity's challenges is {realm!r}: IDENTITY['REALM'] must be a non-empty "
-                "printable string.",
-                hint='For example "My API".',
-                id="identity.E203",
-            )
-        ]
-    return []

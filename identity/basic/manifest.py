@@ -7,8 +7,5 @@ from identity.core.mechanisms import Check, Manifest
 MANIFEST = Manifest(
     label="HTTP Basic",
     authenticators=("identity.basic.authenticator.BasicAuthenticator",),
-    checks=(
-        Check("identity.basic.checks.check_throttle_cache"),
-        Check("identity.basic.checks.check_realm"),
-    ),
+    checks=(Check("identity.basic.checks.check_throttle_cache"),),
 )

@@ -147,9 +147,26 @@ def check_mechanisms(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     """Each enabled mechanism's ``requires`` are enabled too (identity.E005)."""
     return [
         Error(
-            f"The mechanism {package!r} needs {required!r}, which is not in IDENTITY['MECHANISMS'].",
+            f"The mechanism {package!r} ({manifest.label}) needs {required!r}, which is not in IDENTITY['MECHANISMS'].",
             hint=f"Add {required!r} to IDENTITY['MECHANISMS'], or remove {package!r}.",
             id="identity.E005",
         )
-        for package, required in mechanisms.missing_requirements()
+        for package, manifest, required in mechanisms.missing_requirements()
     ]
+
+
+def check_realm(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+    """The realm of every challenge, Basic's and Bearer's (``REALM``, or the deprecated
+    ``BASIC_REALM`` while ``REALM`` is not set). A core check, since every mechanism's challenge
+    carries it; its id (E203) is the one it had when only Basic used it."""
+    realm = identity_settings.REALM
+    if not realm or not realm.isprintable():
+        return [
+            Error(
+                f"The realm of identity's challenges is {realm!r}: IDENTITY['REALM'] must be a non-empty "
+                "printable string.",
+                hint='For example "My API".',
+                id="identity.E203",
+            )
+        ]
+    return []

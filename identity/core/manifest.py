@@ -10,6 +10,7 @@ MANIFEST = Manifest(
         Check("identity.core.checks.check_settings"),
         Check("identity.core.checks.check_mechanisms"),
         Check("identity.core.checks.check_middleware"),
+        Check("identity.core.checks.check_realm"),
         Check("identity.core.checks.check_throttle_fallback"),
     ),
 )

@@ -46,11 +46,12 @@ class Check:
 class Manifest:
     """What one mechanism contributes. Every entry is a dotted path, imported only when used."""
 
-    #: A short human name ("API tokens"), for errors and documentation.
+    #: A short human name ("API tokens"), for messages such as identity.E005's.
     label: str
     #: Authenticator classes, in the order the core tries them (:mod:`identity.core.authenticators`).
     authenticators: tuple[str, ...] = ()
     #: Functions called once at start-up (``AppConfig.ready``) that connect signal receivers.
+    #: A built-in mechanism's are connected even when it is switched off (:func:`receiver_paths`).
     receivers: tuple[str, ...] = ()
     #: System checks, registered at start-up.
     checks: tuple[Check, ...] = ()
@@ -97,10 +98,11 @@ def _manifests(packages: tuple[str, ...]) -> Enabled:
 
 
 def enabled() -> Enabled:
-    """``(package, manifest)`` of the core and every enabled mechanism, in order."""
+    """``(package, manifest)`` of the core and every enabled mechanism, in order (a package
+    listed twice counts once)."""
     from identity.conf import identity_settings
 
-    return _manifests((CORE, *(p for p in identity_settings.MECHANISMS if p != CORE)))
+    return _manifests(tuple(dict.fromkeys((CORE, *identity_settings.MECHANISMS))))
 
 
 def builtin() -> Enabled:
@@ -110,13 +112,13 @@ def builtin() -> Enabled:
     return _manifests((CORE, *DEFAULT_MECHANISMS))
 
 
-def missing_requirements() -> Iterator[tuple[str, str]]:
-    """``(mechanism, required package)`` for each requirement that is not enabled."""
+def missing_requirements() -> Iterator[tuple[str, Manifest, str]]:
+    """``(package, its manifest, required package)`` for each requirement that is not enabled."""
     packages = {package for package, _ in enabled()}
     for package, manifest in enabled():
         for required in manifest.requires:
             if required not in packages:
-                yield package, required
+                yield package, manifest, required
 
 
 def paths(attribute: str) -> list[str]:
@@ -144,12 +146,21 @@ def security_sections() -> list[Callable[..., Any]]:
     return [import_string(path) for path in paths("security_sections")]
 
 
+def receiver_paths() -> list[str]:
+    """The receivers to connect: every built-in mechanism's, enabled or not, then the enabled
+    ones of your own. A built-in mechanism's rows exist whether it is enabled or not (see above),
+    and its receivers are what revoke them when a session ends or a password changes: switched
+    off, it must still hear those, or a token issued before would come back to life when it is
+    switched on again."""
+    return list(dict.fromkeys(path for _, manifest in (*builtin(), *enabled()) for path in manifest.receivers))
+
+
 def install() -> None:
-    """Register every enabled mechanism's checks and connect its receivers (``AppConfig.ready``)."""
+    """Register the enabled mechanisms' checks and connect the receivers (``AppConfig.ready``)."""
     from django.core.checks import register
 
     for _, manifest in enabled():
         for check in manifest.checks:
             register(import_string(check.path), "identity", *check.tags)
-        for path in manifest.receivers:
-            import_string(path)()
+    for path in receiver_paths():
+        import_string(path)()

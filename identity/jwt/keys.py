@@ -45,8 +45,11 @@ from identity.jwt.models import SigningKey
 
 logger = logging.getLogger("identity.jwt")
 
-ASYMMETRIC = ("RS256", "ES256", "EdDSA")
-SUPPORTED = (*ASYMMETRIC, "HS256")
+#: The public-key algorithms this site signs with (it verifies others' tokens with the longer list
+#: of :mod:`identity.core.jose.algorithms`).
+SIGNS_ASYMMETRIC = ("RS256", "ES256", "EdDSA")
+#: Every algorithm this site signs with (HS256 only when no other service verifies its tokens).
+SUPPORTED = (*SIGNS_ASYMMETRIC, "HS256")
 #: A retired key's tokens have all expired; this margin covers clock skew between servers and
 #: the minute-granular record of the last expiry.
 _EXPIRY_GRANULARITY = 60
@@ -335,7 +338,7 @@ def jwks() -> dict[str, Any]:
     """The JWK Set: the public half of every unretired asymmetric key (``kid``, ``alg``,
     ``use``), including the next key (published before it signs) and retiring keys (kept
     until the last token they signed has expired). HS256 secrets are never published."""
-    rows = SigningKey.objects.unretired().filter(alg__in=ASYMMETRIC).order_by("-signs_from")
+    rows = SigningKey.objects.unretired().filter(alg__in=SIGNS_ASYMMETRIC).order_by("-signs_from")
     return {"keys": [_public_jwk(row) for row in rows]}
 
 

@@ -73,7 +73,11 @@ def _verified() -> VerifiedCache:
 def verify_remote(token: str) -> dict[str, Any]:
     """The claims of a live access token of ``REMOTE_JWT_ISSUER`` for ``REMOTE_JWT_AUDIENCE``."""
     s = identity_settings
-    issuer, audiences = str(s.REMOTE_JWT_ISSUER), (str(s.REMOTE_JWT_AUDIENCE),)
+    issuer, audience = s.REMOTE_JWT_ISSUER, s.REMOTE_JWT_AUDIENCE
+    if not issuer or not audience:
+        # Refused, never checked against a placeholder such as "None" (identity.E413 / E414).
+        raise InvalidToken("This service has no REMOTE_JWT_AUDIENCE: it accepts no remote token.", scheme="bearer")
+    audiences = (audience,)
     claims = decode(
         token,
         typ=ACCESS_TYP,

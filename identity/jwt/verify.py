@@ -15,20 +15,14 @@ from typing import Any
 
 from identity.conf import identity_settings, on_reload
 from identity.core.bounded import BoundedCache
-from identity.core.jose.decode import REQUIRED_CLAIMS, KeyLookup, decode
+from identity.core.jose.decode import decode
 from identity.core.jose.issuer import issuer
-from identity.core.jose.policy import FORBIDDEN_HEADERS, MAX_HEADER_LENGTH, MAX_TOKEN_LENGTH
 from identity.jwt import keys
 
 ACCESS_TYP = "at+jwt"
 
 __all__ = [
     "ACCESS_TYP",
-    "FORBIDDEN_HEADERS",
-    "MAX_HEADER_LENGTH",
-    "MAX_TOKEN_LENGTH",
-    "REQUIRED_CLAIMS",
-    "KeyLookup",
     "VerifiedCache",
     "decode",
     "default_audience",

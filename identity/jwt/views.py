@@ -18,7 +18,7 @@ def jwks_view(request: HttpRequest) -> JsonResponse:
     is why a new key is published that long before it signs."""
     if not identity_settings.JWT_ENABLED:
         raise Http404("JWTs are switched off on this site.")
-    if keys.default_algorithm() in keys.ASYMMETRIC:
+    if keys.default_algorithm() in keys.SIGNS_ASYMMETRIC:
         keys.signing_key()  # the first key is created on first use, publishing included
     response = JsonResponse(keys.jwks())
     response["Cache-Control"] = f"public, max-age={identity_settings.JWT_JWKS_MAX_AGE}"

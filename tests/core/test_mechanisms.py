@@ -101,6 +101,45 @@ def test_switching_a_mechanism_off_removes_its_parts():
     assert "tokens" in mechanisms.cleanup_tasks()
 
 
+def test_the_other_contributions_keep_their_order():
+    """The order of the default mechanisms is the order of the Security page's sections, the
+    cleanup tasks and the URL patterns."""
+    sections = [f"{s.__module__}.{s.__name__}" for s in mechanisms.security_sections()]
+    assert sections == [
+        "identity.tokens.security.tokens_section",
+        "identity.oauth2.views.connected.security_section",
+        "identity.jwt.security.jwt_section",
+        "identity.cas.security.applications_section",
+    ]
+    assert list(mechanisms.cleanup_tasks()) == ["sessions", "tokens", "oauth2", "jwt", "cas", "outbox", "cas client"]
+    assert mechanisms.modules("urls") == [
+        "identity.sessions.urls.sessions_urlpatterns",
+        "identity.tokens.urls.tokens_urlpatterns",
+        "identity.oauth2.urls.oauth2_urlpatterns",
+        "identity.jwt.urls.jwt_urlpatterns",
+        "identity.cas.urls.cas_urlpatterns",
+    ]
+
+
+def test_a_switched_off_built_in_mechanism_still_hears_sign_outs():
+    """Its rows stay (the models always exist): its receivers must still revoke them, or a token
+    issued before would work again once the mechanism is switched back on."""
+    with override_settings(IDENTITY={"MECHANISMS": without("identity.tokens", "identity.oauth2", "identity.jwt")}):
+        connected = mechanisms.receiver_paths()
+        assert "identity.tokens.receivers.connect" in connected
+        assert "identity.oauth2.receivers.connect" in connected
+        assert "identity.jwt.receivers.connect" in connected
+        assert "identity.tokens" not in {package for package, _ in mechanisms.enabled()}
+
+
+def test_a_mechanism_listed_twice_counts_once():
+    twice = [*DEFAULT_MECHANISMS, "identity.tokens"]
+    with override_settings(IDENTITY={"MECHANISMS": twice}):
+        packages = [package for package, _ in mechanisms.enabled()]
+        assert packages.count("identity.tokens") == 1
+        assert len(mechanisms.security_sections()) == 4
+
+
 def test_an_explicit_authenticators_setting_still_wins():
     only = ["identity.basic.authenticator.BasicAuthenticator"]
     with override_settings(IDENTITY={"AUTHENTICATORS": only}):
@@ -116,7 +155,7 @@ def test_a_missing_requirement_is_a_system_check_error():
     with override_settings(IDENTITY={"MECHANISMS": without("identity.outbox")}):
         errors = check_mechanisms()
     assert {e.id for e in errors} == {"identity.E005"}
-    assert any("'identity.cas' needs 'identity.outbox'" in e.msg for e in errors)
+    assert any("'identity.cas' (CAS server) needs 'identity.outbox'" in e.msg for e in errors)
     assert check_mechanisms() == []
 
 

@@ -75,6 +75,16 @@ def test_tokens_for_other_audiences_are_refused(alice: Any, service: Any) -> Non
     assert response.status_code == 401 and "audience" in response["WWW-Authenticate"]
 
 
+def test_without_an_audience_every_token_is_refused_never_matched_to_a_placeholder(
+    alice: Any, service: Any, settings: Any
+) -> None:
+    """Unset, the audience is not the string "None": a token claiming aud "None" is refused too."""
+    settings.IDENTITY = {**settings.IDENTITY, "REMOTE_JWT_AUDIENCE": None}
+    for audience in ("demo-api", "None"):
+        response = get(token_for(alice, audience=audience))
+        assert response.status_code == 401 and "REMOTE_JWT_AUDIENCE" in response["WWW-Authenticate"]
+
+
 def test_tokens_of_another_issuer_are_refused(alice: Any, service: Any, settings: Any) -> None:
     settings.IDENTITY = {**settings.IDENTITY, "REMOTE_JWT_ISSUER": "https://id.example.com"}
     response = get(token_for(alice))

@@ -149,9 +149,9 @@ def key_set(meta: Metadata) -> KeySet:
                 keys = state.keys = KeySet(
                     meta.jwks_uri,
                     algorithms=ASYMMETRIC,
-                    cache_seconds=float(s.OIDC_RP_METADATA_CACHE_SECONDS),
-                    refetch_interval=float(s.OIDC_RP_JWKS_MIN_REFRESH),
-                    timeout=float(s.OIDC_RP_TIMEOUT),
+                    cache_seconds=s.OIDC_RP_METADATA_CACHE_SECONDS,
+                    refetch_interval=s.OIDC_RP_JWKS_MIN_REFRESH,
+                    timeout=s.OIDC_RP_TIMEOUT,
                 )
     return keys
 

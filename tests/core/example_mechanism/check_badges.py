@@ -57,6 +57,9 @@ def test_its_receiver_hears_sign_outs(client, ann):
     assert sid in receivers.ENDED
 
 
-def test_the_built_in_mechanisms_are_still_there(client):
-    assert reverse("identity:jwt-obtain") == "/api/auth/jwt/"
-    assert reverse("identity:cas-login").startswith("/cas/")
+def test_the_built_in_mechanisms_are_still_there(client, ann):
+    """Beside the badge: a password sign-in, a JWT from the API, and that JWT on the badge's view."""
+    obtained = client.post(reverse("identity:jwt-obtain"), {"username": "ann", "password": "pw-ann-123"})
+    assert obtained.status_code == 200, obtained.content
+    response = client.get("/badges/whoami/", HTTP_AUTHORIZATION=f"Bearer {obtained.json()['access']}")
+    assert response.json() == {"user": "ann", "mechanism": "jwt"}

@@ -5,4 +5,4 @@ from __future__ import annotations
 from identity.conf import DEFAULT_MECHANISMS
 from tests.settings import *  # noqa: F403
 
-IDENTITY = {"MECHANISMS": [*DEFAULT_MECHANISMS, "tests.core.example_mechanism"]}
+IDENTITY = {**IDENTITY, "MECHANISMS": [*DEFAULT_MECHANISMS, "tests.core.example_mechanism"]}  # noqa: F405
