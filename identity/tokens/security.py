@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
+
 from identity.conf import identity_settings
 from identity.core.authenticated import AuthenticatedHttpRequest
 from identity.tokens.models import APIToken
@@ -16,5 +18,16 @@ def tokens_section(request: AuthenticatedHttpRequest) -> dict[str, Any] | None:
     return {
         "template": "identity/tokens/security_section.html",
         "tokens": list(APIToken.objects.live().filter(user=request.user).order_by("-created_at")),
-        "new_token": getattr(request, "_identity_new_token", None),
+        "new_token": shown_token(request),
     }
+
+
+def show_token(request: HttpRequest, token: str, row: APIToken) -> None:
+    """Show a token just created in the section, in this response only (its one showing)."""
+    request._identity_new_token = {"token": token, "row": row}  # type: ignore[attr-defined]
+
+
+def shown_token(request: HttpRequest) -> dict[str, Any] | None:
+    """The token :func:`show_token` put on this request, if any."""
+    found: dict[str, Any] | None = getattr(request, "_identity_new_token", None)
+    return found

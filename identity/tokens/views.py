@@ -17,6 +17,7 @@ from identity.sessions.services import current_sid
 from identity.sessions.views import security
 from identity.tokens import services
 from identity.tokens.models import APIToken, RevokeReason
+from identity.tokens.security import show_token
 
 
 @identity_page
@@ -26,7 +27,7 @@ def create_from_security_page(request: AuthenticatedHttpRequest) -> HttpResponse
     """Create a token from the Security page and show it once, in this response only."""
     name = (request.POST.get("name") or "").strip()[:100] or "Personal token"
     token, row = services.create_token(request.user, name=name, session_sid=current_sid(request) or "")
-    request._identity_new_token = {"token": token, "row": row}  # type: ignore[attr-defined]
+    show_token(request, token, row)
     return security(request)
 
 

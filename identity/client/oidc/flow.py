@@ -96,8 +96,18 @@ class OIDCSignInFlow(SignInFlow):
             "client_id": identity_settings.OIDC_RP_CLIENT_ID,
             "post_logout_redirect_uri": identity_settings.OIDC_RP_POST_LOGOUT_REDIRECT_URI or home,
         }
-        hint = getattr(request, "_identity_oidc_id_token", None)
+        hint = kept_id_token(request)
         if hint:
             params["id_token_hint"] = hint
         separator = "&" if "?" in meta.end_session_endpoint else "?"
         return HttpResponseRedirect(meta.end_session_endpoint + separator + urlencode(params))
+
+
+def keep_id_token(request: HttpRequest, id_token: str | None) -> None:
+    """Keep the ID token of a session that is being flushed, for :meth:`OIDCSignInFlow.end`."""
+    request._identity_oidc_id_token = id_token  # type: ignore[attr-defined]
+
+
+def kept_id_token(request: HttpRequest) -> str | None:
+    found: str | None = getattr(request, "_identity_oidc_id_token", None)
+    return found

@@ -9,13 +9,13 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_out
 from django.http import HttpRequest
 
-from identity.client.oidc.flow import ID_TOKEN_KEY
+from identity.client.oidc.flow import ID_TOKEN_KEY, keep_id_token
 
 
 def remember_id_token(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     session = getattr(request, "session", None)
     if request is not None and session is not None:
-        request._identity_oidc_id_token = session.get(ID_TOKEN_KEY)  # type: ignore[attr-defined]
+        keep_id_token(request, session.get(ID_TOKEN_KEY))
 
 
 def connect() -> None:
