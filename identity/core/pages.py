@@ -1,5 +1,5 @@
 """identity's own HTML pages (sign-in, the Security page and its forms, consent, device approval,
-sign-out, CAS login): one decorator gives each the two guarantees every such page needs.
+sign-out, CAS login): one decorator gives each the guarantees every such page needs.
 
 * only an interactive browser session reaches it (:func:`identity.core.reach.session_only`):
   a bearer token, Basic or a JWT cookie never signs a page in, and never skips CSRF;
