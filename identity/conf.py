@@ -65,6 +65,13 @@ DEFAULTS: dict[str, Any] = {
     # reads it). Saves and deletes drop it at once on the worker that made them.
     "USER_CACHE_SECONDS": 1.0,
     "USER_CACHE_SIZE": 4096,
+    # Largest request body identity's endpoints read, in bytes (a larger one is refused: 413 on
+    # /api/auth/*, the protocol's invalid_request elsewhere). Every body identity reads is small:
+    # credentials, tokens, a SAML request. Django's DATA_UPLOAD_MAX_MEMORY_SIZE still applies,
+    # to every view. At least 16384 (identity.E006).
+    "REQUEST_MAX_BYTES": 64 * 1024,
+    # Deepest nesting of arrays and objects accepted in a JSON body (from 2 to 200, identity.E006).
+    "REQUEST_JSON_MAX_DEPTH": 32,
     # --- HTTP Basic (RFC 7617) -----------------------------------------------------------
     "BASIC_ENABLED": True,
     # Deprecated name of REALM (it always named the Bearer challenges' realm too). Still read
@@ -289,6 +296,8 @@ class IdentitySettings:
     REALM: str
     USER_CACHE_SECONDS: float
     USER_CACHE_SIZE: int
+    REQUEST_MAX_BYTES: int
+    REQUEST_JSON_MAX_DEPTH: int
     # --- HTTP Basic
     BASIC_ENABLED: bool
     BASIC_REALM: str | None

@@ -64,6 +64,32 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Any]:
                     id="identity.E003",
                 )
             )
+    issues += check_request_limits()
+    return issues
+
+
+def check_request_limits() -> list[Any]:
+    """identity.E006: the request-parsing limits (:mod:`identity.core.parsing`) in their range: a
+    body limit too small for a SAML request, or a JSON depth past what the recursive parser
+    survives, would break endpoints instead of protecting them."""
+    issues: list[Any] = []
+    if identity_settings.REQUEST_MAX_BYTES < 16384:
+        issues.append(
+            Error(
+                f"IDENTITY['REQUEST_MAX_BYTES'] is {identity_settings.REQUEST_MAX_BYTES}: it must be at least 16384.",
+                hint="The default is 65536 bytes.",
+                id="identity.E006",
+            )
+        )
+    if not 2 <= identity_settings.REQUEST_JSON_MAX_DEPTH <= 200:
+        issues.append(
+            Error(
+                f"IDENTITY['REQUEST_JSON_MAX_DEPTH'] is {identity_settings.REQUEST_JSON_MAX_DEPTH}: "
+                "it must be from 2 to 200.",
+                hint="The default is 32.",
+                id="identity.E006",
+            )
+        )
     return issues
 
 

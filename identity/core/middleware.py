@@ -11,6 +11,10 @@ the Django admin take only an interactive browser session, and anything else is 
 clean 403 (``insufficient_scope`` for bearer tokens, RFC 6750 §3.1). Only an accepted bearer
 credential exempts the request from CSRF checks; Basic does when the request is not a browser's.
 
+A request with a body for one of identity's views is checked by the request-parsing layer
+(:mod:`identity.core.parsing`) here, before any view or Django's CSRF check reads the body: a
+body too large or unreadable is answered in the view's family's own error shape.
+
 The admin's own login form is replaced by identity's sign-in (throttled like every password
 check): ``/admin/login/`` redirects there.
 
@@ -38,7 +42,7 @@ from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils.functional import SimpleLazyObject
 
 from identity.conf import on_reload
-from identity.core import reach
+from identity.core import parsing, reach
 from identity.core.authenticators import authenticate
 from identity.core.responses import error_response
 from identity.exceptions import IdentityError
@@ -85,6 +89,38 @@ def _route_of(urlconf: Any, path: str) -> Any:
     return _declared_or_own_header(match)
 
 
+def _bad_input_answer(request: HttpRequest) -> parsing.Answer | None:
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    return _bad_input_answer_of(urlconf, request.path_info)
+
+
+@lru_cache(maxsize=4096)
+def _bad_input_answer_of(urlconf: Any, path: str) -> parsing.Answer | None:
+    """How the view at ``path`` answers a request it cannot read (its family's error builder,
+    set by :func:`identity.core.parsing.guarded`), or None for a view not of identity's."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    answer: parsing.Answer | None = getattr(match.func, "identity_bad_input", None)
+    return answer
+
+
+def _unreadable(request: HttpRequest) -> HttpResponseBase | None:
+    """The family's refusal of a request with a body identity's view cannot read, or None."""
+    answer = _bad_input_answer(request)
+    if answer is None:
+        return None
+    try:
+        parsing.check(request)
+    except Exception as exc:
+        refusal = parsing.as_bad_input(exc)
+        if refusal is None:
+            raise
+        return answer(request, refusal)
+    return None
+
+
 def _declared_or_own_header(match: ResolverMatch) -> Any:
     if getattr(match.func, "identity_reads_authorization", False):
         return _OWN_HEADER
@@ -94,6 +130,7 @@ def _declared_or_own_header(match: ResolverMatch) -> Any:
 @on_reload
 def _clear() -> None:
     _route_of.cache_clear()
+    _bad_input_answer_of.cache_clear()
     reach.clear_declarations()
 
 
@@ -144,6 +181,10 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
     # Django's own returns None only; MiddlewareMixin answers with whatever process_request returns.
     def process_request(self, request: HttpRequest) -> HttpResponseBase | None:  # type: ignore[override]
         request.auth_method = None  # type: ignore[attr-defined]
+        if request.method in parsing.BODY_METHODS:
+            refused = _unreadable(request)
+            if refused is not None:
+                return refused
         if "HTTP_AUTHORIZATION" in request.META:
             declared = _route(request)
             if declared is _OWN_HEADER:

@@ -1,8 +1,13 @@
 """identity's own HTML pages (sign-in, the Security page and its forms, consent, device approval,
-sign-out, CAS login): one decorator gives each the two guarantees every such page needs.
+sign-out, CAS login): one decorator gives each the guarantees every such page needs.
 
 * only an interactive browser session reaches it (:func:`identity.core.reach.session_only`):
   a bearer token, Basic or a JWT cookie never signs a page in, and never skips CSRF;
+* a request it cannot read (too large, not UTF-8, a control character in a field: see
+  :mod:`identity.core.parsing`) is answered with identity's own error page, never a 500 or
+  Django's debug page;
+* its form fields never appear in an error report (``sensitive_post_parameters``: passwords,
+  codes);
 * it is never framed (clickjacking, RFC 9700 §4.16): ``X-Frame-Options: DENY`` and
   ``Content-Security-Policy: frame-ancestors 'none'`` are sent by the page itself, so a project
   whose middleware list lacks ``XFrameOptionsMiddleware`` is protected all the same.
@@ -16,7 +21,10 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.views.decorators.debug import sensitive_post_parameters
 
+from identity.core.parsing import BadInput, guarded
 from identity.core.reach import SESSION_ONLY, session_only
 
 FRAME_ANCESTORS = "frame-ancestors 'none'"
@@ -37,14 +45,23 @@ def never_framed(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
+def bad_input_page(request: HttpRequest, error: BadInput) -> HttpResponseBase:
+    """identity's error page for a request it cannot read (400, or 413 for a body too large)."""
+    title = "Request too large" if error.status_code == 413 else "Bad request"
+    context = {"title": title, "message": error.description}
+    return never_framed(render(request, "identity/bad_request.html", context, status=error.status_code))
+
+
 def identity_page(view: Callable[Concatenate[R, P], Any]) -> Callable[Concatenate[R, P], HttpResponseBase]:
     """Decorate one of identity's HTML views (function, or ``View.as_view()``). The page keeps the
     view's parameters; it answers an :class:`HttpResponseBase` (the view's, or a refusal)."""
-    guarded = session_only(view)
+    # Every POST parameter is masked in error reports: the pages take passwords and codes.
+    guarded_view = session_only(sensitive_post_parameters()(guarded(bad_input_page)(view)))
 
     @wraps(view)
     def wrapper(request: R, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
-        return never_framed(guarded(request, *args, **kwargs))
+        return never_framed(guarded_view(request, *args, **kwargs))
 
     wrapper.identity_accepts = SESSION_ONLY  # type: ignore[attr-defined]
+    wrapper.identity_bad_input = bad_input_page  # type: ignore[attr-defined]
     return wrapper

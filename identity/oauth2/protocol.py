@@ -19,6 +19,7 @@ from oauthlib.common import add_params_to_uri
 from oauthlib.oauth2.rfc6749 import errors
 
 from identity.core import challenges
+from identity.core.parsing import BadInput
 
 AUTHORIZE_PARAMS = frozenset(
     {
@@ -98,6 +99,13 @@ def error_json(
     for key, value in {**NO_STORE, **(headers or {})}.items():
         response[key] = value
     return response
+
+
+def bad_input(request: HttpRequest, error: BadInput) -> JsonResponse:
+    """A request :mod:`identity.core.parsing` cannot read, as the OAuth endpoints answer a
+    malformed one: ``400 invalid_request`` (RFC 6749 §5.2, RFC 6750 §3.1, RFC 7009 §2.2.1,
+    RFC 7662 §2.3), whatever the reason (a body too large included)."""
+    return error_json("invalid_request", error.description)
 
 
 def from_error(exc: errors.OAuth2Error) -> HttpResponse:

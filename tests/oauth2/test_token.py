@@ -290,7 +290,8 @@ def test_bad_requests_get_oauth_errors_never_500(app: Any) -> None:
     garbage = form_post(
         api, "/oauth/token/", {"grant_type": "authorization_code", "code": "\x00" * 600}, HTTP_AUTHORIZATION="Basic !!!"
     )
-    assert garbage.status_code == 401
+    # A NUL in a field is malformed input, refused before the client is authenticated.
+    assert garbage.status_code == 400 and garbage.json()["error"] == "invalid_request"
     huge = form_post(
         api, "/oauth/token/", {"grant_type": "refresh_token", "refresh_token": "r" * 10000}, HTTP_AUTHORIZATION=auth
     )

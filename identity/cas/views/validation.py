@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from identity.cas import errors, proxying, registry, responses, saml, tickets
+from identity.cas import errors, proxying, refusals, registry, responses, saml, tickets
 from identity.cas.attributes import user_attributes
 from identity.cas.errors import CasFailure
 from identity.cas.models import ServiceTicket
@@ -25,6 +25,7 @@ from identity.cas.registry import MAX_SERVICE_LENGTH
 from identity.cas.views.common import cas_endpoint
 from identity.conf import identity_settings
 from identity.core.middleware import reads_authorization
+from identity.core.parsing import guarded
 
 log = logging.getLogger("identity.cas")
 
@@ -91,6 +92,7 @@ def _validation_view(*, accept_proxy: bool, release: bool) -> Callable[[HttpRequ
     @reads_authorization
     @csrf_exempt
     @cas_endpoint
+    @guarded(refusals.service_validate_refusal)
     @require_http_methods(["GET", "POST"])
     def view(request: HttpRequest) -> HttpResponse:
         return _service_validate(request, accept_proxy=accept_proxy, release=release)
@@ -107,6 +109,7 @@ p3_proxy_validate = _validation_view(accept_proxy=True, release=True)  # §2.9
 @reads_authorization
 @csrf_exempt
 @cas_endpoint
+@guarded(refusals.validate_refusal)
 @require_http_methods(["GET", "POST"])
 def validate(request: HttpRequest) -> HttpResponse:
     """§2.4: CAS 1.0. Proxy tickets fail here (the protocol cannot carry proxies)."""
@@ -130,6 +133,7 @@ def validate(request: HttpRequest) -> HttpResponse:
 @reads_authorization
 @csrf_exempt
 @cas_endpoint
+@guarded(refusals.proxy_refusal)
 @require_http_methods(["GET", "POST"])
 def proxy(request: HttpRequest) -> HttpResponse:
     """§2.7: a proxy ticket for ``targetService`` from a proxy-granting ticket."""
@@ -164,6 +168,7 @@ def proxy(request: HttpRequest) -> HttpResponse:
 @reads_authorization
 @csrf_exempt
 @cas_endpoint
+@guarded(refusals.saml_refusal)
 @require_POST
 def saml_validate(request: HttpRequest) -> HttpResponse:
     """§4.2: SAML 1.1 validation. Attributes only for an https ``TARGET`` (§4.2.1)."""

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 
 from identity.client.oidc import provider, services
 from identity.client.oidc.flow import PENDING_KEY, PENDING_TTL, provider_unavailable
@@ -20,6 +21,7 @@ from identity.client.views import safe_next
 from identity.conf import identity_settings
 from identity.core.crypto import keyed_hash
 from identity.core.jose.policy import LOGOUT_TOKEN
+from identity.core.parsing import guarded
 
 log = logging.getLogger("identity.client.oidc")
 
@@ -76,6 +78,8 @@ def _logout_error(description: str) -> JsonResponse:
 
 @csrf_exempt
 @never_cache
+@sensitive_post_parameters("logout_token")
+@guarded(lambda request, error: _logout_error(error.description))
 def backchannel_logout(request: HttpRequest) -> HttpResponse:
     """OIDC Back-Channel Logout §2.5–2.8: verify the logout token, end the sessions it names."""
     if request.method != "POST":

@@ -33,6 +33,8 @@ NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # RFC 6749 §5.1
 
 
 class JWTView(IdentityAPIView):
+    sensitive_parameters = ("password", "refresh")
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         if not identity_settings.JWT_ENABLED:
             raise Http404("JWTs are switched off on this site.")

@@ -23,6 +23,8 @@ class TokenView(IdentityAPIView):
     """``POST {"username", "password"[, "name"]}`` → ``201 {"token", "token_type", "expires_at"}``;
     ``DELETE`` with ``Authorization: Token <t>`` (or ``Bearer``) → ``204``, the token revoked."""
 
+    sensitive_parameters = ("password",)
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         if not identity_settings.TOKENS_ENABLED:
             raise Http404("Opaque tokens are switched off on this site.")

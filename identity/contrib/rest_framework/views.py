@@ -7,17 +7,26 @@ and ``Retry-After`` on 429.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+from django.views.decorators.debug import sensitive_post_parameters
 from rest_framework import exceptions, status
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from identity.contrib.rest_framework.authentication import IdentityAPIException, IdentityAuthentication
+from identity.contrib.rest_framework.parsers import IdentityJSONParser
+from identity.core.parsing import BadInput, as_bad_input, guarded
 from identity.core.responses import apply_error_headers, error_body, error_response
 from identity.exceptions import IdentityError, InvalidRequest
+
+if TYPE_CHECKING:
+    from rest_framework.views import AsView, GenericView
 
 _CODES = {
     exceptions.NotAuthenticated: "not_authenticated",
@@ -58,19 +67,39 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+def bad_input_json(request: HttpRequest, error: BadInput) -> HttpResponseBase:
+    """The API's answer to a request it cannot read: ``{"error": "invalid_request", …}``, 413
+    for a body too large, 400 otherwise."""
+    return error_response(request, error)
+
+
 class IdentityAPIView(APIView):
     """Base of identity's own API endpoints (``/api/auth/*``): identity's authentication, open
-    to anonymous callers, and every error in the contract's JSON shape even when the project
-    has not installed :func:`exception_handler`."""
+    to anonymous callers, request bodies read through :mod:`identity.core.parsing`, and every
+    error in the contract's JSON shape even when the project has not installed
+    :func:`exception_handler`. ``sensitive_parameters`` are the body fields masked in error
+    reports (Django's ``sensitive_post_parameters``)."""
 
     authentication_classes = [IdentityAuthentication]
     permission_classes = [AllowAny]
+    parser_classes = [IdentityJSONParser, FormParser, MultiPartParser]
+    sensitive_parameters: tuple[str, ...] = ()
+
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> AsView[GenericView]:
+        """DRF's view, guarded by the parsing layer (which keeps DRF's attributes on it)."""
+        view = guarded(bad_input_json)(super().as_view(**initkwargs))
+        if cls.sensitive_parameters:
+            view = sensitive_post_parameters(*cls.sensitive_parameters)(view)
+        return cast("AsView[GenericView]", view)
 
     def handle_exception(self, exc: Exception) -> Any:
         if isinstance(exc, IdentityAPIException):
             exc = exc.identity_error
         elif isinstance(exc, exceptions.ParseError):
             exc = InvalidRequest("The request body is not valid JSON or form data.")
+        else:
+            exc = as_bad_input(exc) or exc
         if isinstance(exc, IdentityError):
             return error_response(self.request._request, exc)
         return super().handle_exception(exc)

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from oauthlib.common import Request as OAuthRequest
 from oauthlib.oauth2.rfc6749 import errors
 
@@ -20,6 +21,7 @@ from identity.conf import identity_settings
 from identity.core.crypto import sha256_hex
 from identity.core.jose.issuer import issuer
 from identity.core.middleware import reads_authorization
+from identity.core.parsing import guarded
 from identity.exceptions import Throttled
 from identity.oauth2 import protocol, throttles, user_codes
 from identity.oauth2.context import client_of
@@ -69,13 +71,31 @@ def _client_id(request: HttpRequest) -> str:
 
 def back_channel(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
     """What the back-channel endpoints share: their own Authorization header (client
-    credentials), no CSRF (no cookie involved), and :func:`_precheck` before the view runs."""
+    credentials), no CSRF (no cookie involved), a request identity can read
+    (:mod:`identity.core.parsing`), :func:`_precheck` before the view runs, and the secrets
+    they receive masked in error reports."""
 
     @wraps(view)
     def wrapper(request: HttpRequest) -> HttpResponse:
         return _precheck(request) or view(request)
 
-    return reads_authorization(csrf_exempt(provider_view(wrapper)))
+    readable = guarded(protocol.bad_input)(wrapper)
+    return reads_authorization(csrf_exempt(provider_view(sensitive_post_parameters(*SECRET_PARAMS)(readable))))
+
+
+#: Body parameters carrying secrets (RFC 6749 §2.3.1, §4.1.3, §4.3.2, §6; RFC 7636 §4.5; RFC
+#: 7009 §2.1; RFC 7662 §2.1; RFC 8628 §3.4; RFC 7523 §2.2).
+SECRET_PARAMS = (
+    "client_secret",
+    "code",
+    "code_verifier",
+    "refresh_token",
+    "password",
+    "device_code",
+    "token",
+    "client_assertion",
+    "assertion",
+)
 
 
 #: An oauthlib endpoint method called as ``(uri, "POST", body, headers)``.

@@ -7,9 +7,11 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 
 from identity.core import challenges
 from identity.core.middleware import reads_authorization
+from identity.core.parsing import guarded
 from identity.oauth2 import claims, lookup
 from identity.oauth2.views.guards import provider_view
 
@@ -46,6 +48,8 @@ def _presented_token(request: HttpRequest) -> tuple[str | None, str | None]:
 @csrf_exempt
 @never_cache
 @provider_view
+@sensitive_post_parameters("access_token")
+@guarded(lambda request, error: _bearer_error(400, "invalid_request", error.description))
 def userinfo(request: HttpRequest) -> HttpResponse:
     if request.method not in {"GET", "POST"}:
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
