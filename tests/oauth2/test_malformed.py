@@ -313,16 +313,29 @@ def test_garbage_at_the_authorization_endpoint_never_fails_the_server(
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize(
     "authorization",
-    ["Basic " + "YWxpY2U6YWxpY2UtcGFzcw==", "Digest username=alice", "Token abc", "Bearer", "Bearer  ", "basic x"],
+    ["Basic " + "YWxpY2U6YWxpY2UtcGFzcw==", "Basic d3Jvbmc6d3Jvbmc=", "Digest username=alice", "Token abc", "basic x"],
 )
-def test_userinfo_answers_any_other_scheme_with_a_bearer_challenge(
-    method: str, authorization: str, alice: Any, app: Any
+@pytest.mark.parametrize("path", ["/oauth/userinfo/", "/oauth/userinfo"])
+def test_userinfo_answers_another_scheme_with_a_bare_bearer_challenge(
+    method: str, authorization: str, path: str, alice: Any, app: Any
 ) -> None:
-    response = getattr(DjangoClient(), method)("/oauth/userinfo/", HTTP_AUTHORIZATION=authorization)
+    """RFC 6750 §3.1: an unsupported authentication method counts as no authentication: 401 and
+    a Bearer challenge without an error code; never the Basic challenge of the site's own APIs,
+    not even on the URL without its slash (which only redirects to the endpoint)."""
+    response = getattr(DjangoClient(), method)(path, HTTP_AUTHORIZATION=authorization)
+    if path == "/oauth/userinfo":
+        assert response.status_code == 301 and response["Location"] == "/oauth/userinfo/"
+        assert "WWW-Authenticate" not in response
+        return
+    assert response.status_code == 401, response.content
+    assert response["WWW-Authenticate"] == 'Bearer realm="userinfo"'
+
+
+@pytest.mark.parametrize("authorization", ["Bearer", "Bearer  ", "Bearer a b", "Bearer \x00"])
+def test_userinfo_answers_a_malformed_bearer_credential_with_invalid_request(authorization: str, app: Any) -> None:
+    response = DjangoClient().get("/oauth/userinfo/", HTTP_AUTHORIZATION=authorization)
     assert response.status_code == 400, response.content
-    challenge = response["WWW-Authenticate"]
-    assert challenge.startswith('Bearer realm="userinfo"') and 'error="invalid_request"' in challenge
-    assert "Basic" not in challenge
+    assert response["WWW-Authenticate"].startswith('Bearer realm="userinfo", error="invalid_request"')
     assert response.json()["error"] == "invalid_request"
 
 
