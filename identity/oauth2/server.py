@@ -167,7 +167,12 @@ class Server(AuthorizationEndpoint, TokenEndpoint, RevocationEndpoint, Introspec
                 request.client_id = basic[0]
         # oauthlib 4's DeviceCodeGrant has this method (pinned in tests/oauth2/test_oauthlib_pins.py);
         # types-oauthlib does not list it yet.
-        self.device_grant.validate_device_authorization_request(request)  # type: ignore[attr-defined]
+        try:
+            self.device_grant.validate_device_authorization_request(request)  # type: ignore[attr-defined]
+        except errors.InvalidClientIdError:
+            # oauthlib calls an unknown client_id invalid_request; RFC 8628 §3.2 answers with RFC 6749
+            # §5.2's codes, where an unknown client is invalid_client (401, and throttled as one).
+            raise errors.InvalidClientError(request=request) from None
 
 
 @lru_cache(maxsize=1)

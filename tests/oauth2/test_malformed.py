@@ -214,6 +214,18 @@ def test_garbage_in_the_form_is_an_oauth_error(path: str, body: bytes, app: Any)
 
 
 @pytest.mark.parametrize("path", TOKEN_PATHS)
+@pytest.mark.parametrize("client_id", ["ex%00ample", "%00", "x" * 5000, "%ED%A0%80"])
+def test_a_client_id_that_names_no_client_is_invalid_client(path: str, client_id: str, app: Any) -> None:
+    """A NUL byte never reaches the database (PostgreSQL would refuse it: a 500)."""
+    body = f"grant_type=client_credentials&token=x&client_id={client_id}&client_secret=s"
+    response = DjangoClient().post(path, body, content_type=FORM)
+    _assert_error(response, "invalid_client", 401)
+    response = DjangoClient().post(path, body.replace("&client_secret=s", ""), content_type=FORM)
+    assert response.status_code in {400, 401}, response.content
+    assert response.json()["error"] in {"invalid_client", "invalid_request"}
+
+
+@pytest.mark.parametrize("path", TOKEN_PATHS)
 @pytest.mark.parametrize("query", ["%00", "a=%ZZ", "grant_type=x", "%ED%A0%80=1", "%ff"])
 def test_garbage_in_the_query_string_is_invalid_request(path: str, query: str, app: Any) -> None:
     _, secret = app
@@ -359,3 +371,29 @@ def test_userinfo_garbage_is_a_bearer_error(query: str, body: str, app: Any) -> 
     response = DjangoClient().post(f"/oauth/userinfo/?{query}", body, content_type=FORM)
     assert response.status_code in {400, 401}, response.content[:300]
     assert response["WWW-Authenticate"].startswith('Bearer realm="userinfo"')
+
+
+# --- Other provider pages -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("client_id", ["%00", "ex%00ample", "%ED%A0%80", "x" * 3000])
+def test_disconnecting_an_app_that_cannot_exist_is_404(client_id: str, browser: DjangoClient, app: Any) -> None:
+    response = browser.post(f"/accounts/security/apps/{client_id}/disconnect/")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "client_id=%00&post_logout_redirect_uri=%00",
+        "client_id=ex%00ample&id_token_hint=%00",
+        "id_token_hint=" + "a" * 20_000,
+        "client_id=example&client_id=other&post_logout_redirect_uri=https%3A%2F%2Fapp.example.com%2Fbye",
+        "post_logout_redirect_uri=https%3A%2F%2Fevil.example%2F&state=%ED%A0%80",
+    ],
+)
+def test_garbage_at_end_session_never_fails_the_server(query: str, browser: DjangoClient, app: Any) -> None:
+    for method in ("get", "post"):
+        response = getattr(browser, method)(f"/oauth/logout/?{query}")
+        assert response.status_code < 500, response.content[:300]
+        assert not response.get("Location", "").startswith("https://evil.example")
