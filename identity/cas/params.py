@@ -1,6 +1,13 @@
-"""Reading CAS request parameters strictly: a parameter given twice, or longer than any real
-one, is a bad request (CAS §2.5.3 ``INVALID_REQUEST``), never a guess at which value was meant.
-Parameter names are case-sensitive (§2.1.1)."""
+"""Reading CAS request parameters strictly: a parameter given twice is a bad request (CAS §2.5.3
+``INVALID_REQUEST``), never a guess at which value was meant. Parameter names are
+case-sensitive (§2.1.1).
+
+A value that is present but cannot be right (a ticket longer than any ticket, with NUL bytes or
+control characters; a service or ``pgtUrl`` longer than any registered one) is no bad request:
+``INVALID_REQUEST`` is for required parameters that are missing. The validation endpoints read
+those with no ``max_length`` and let the check say what is wrong (``INVALID_TICKET``,
+``INVALID_SERVICE``, ``INVALID_PROXY_CALLBACK``); /login, where no failure code exists, caps
+them."""
 
 from __future__ import annotations
 
@@ -8,27 +15,24 @@ from django.http import QueryDict
 
 from identity.cas.responses import FORMATS
 
-#: Longest ticket accepted (§3.1.1 asks services to handle up to 256 characters).
-MAX_TICKET_LENGTH = 256
-
 
 class BadParameter(ValueError):
     pass
 
 
-def single(query: QueryDict, name: str, *, max_length: int) -> str | None:
+def single(query: QueryDict, name: str, *, max_length: int | None) -> str | None:
     values = query.getlist(name)
     if not values:
         return None
     if len(values) > 1:
         raise BadParameter(f"The '{name}' parameter was given more than once.")
     value = values[0]
-    if len(value) > max_length:
+    if max_length is not None and len(value) > max_length:
         raise BadParameter(f"The '{name}' parameter is longer than {max_length} characters.")
     return value
 
 
-def required(query: QueryDict, name: str, *, max_length: int) -> str:
+def required(query: QueryDict, name: str, *, max_length: int | None = None) -> str:
     value = single(query, name, max_length=max_length)
     if not value:
         raise BadParameter(f"The '{name}' parameter is required.")

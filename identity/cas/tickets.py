@@ -23,6 +23,7 @@ from django.utils import timezone
 from identity.cas import errors
 from identity.cas.errors import CasFailure
 from identity.cas.models import ProxyGrantingTicket, ServiceTicket, TicketKind
+from identity.cas.registry import MAX_SERVICE_LENGTH
 from identity.conf import identity_settings
 
 ALPHABET = string.ascii_letters + string.digits
@@ -84,6 +85,14 @@ def is_well_formed(ticket: str | None) -> bool:
     return bool(ticket) and _OURS.match(ticket) is not None  # type: ignore[arg-type]
 
 
+def could_be_a_service(service: str) -> bool:
+    """Whether a ticket can have been issued for ``service``: /login issues them only for
+    registered services, never longer than :data:`MAX_SERVICE_LENGTH` nor holding a NUL (which
+    PostgreSQL would refuse in a query). Anything else is kept out of the database and simply
+    does not match the ticket (``INVALID_SERVICE``, the ticket spent all the same)."""
+    return len(service) <= MAX_SERVICE_LENGTH and "\x00" not in service
+
+
 def burn(ticket: str | None) -> None:
     """Spend a ticket presented in a request that could not be honoured (a missing service, an
     unknown format): it still was a validation attempt."""
@@ -103,13 +112,16 @@ def validate(ticket: str, service: str, *, accept_proxy: bool, renew: bool) -> S
     if not is_well_formed(ticket):
         raise CasFailure(errors.INVALID_TICKET, "The ticket was not recognized.")
     now = timezone.now()
-    valid = Q(service=service)
-    if not accept_proxy:
-        valid &= Q(kind=TicketKind.SERVICE)
-    if renew:
-        valid &= Q(primary=True)
+    succeeded: Case | Value = Value(False)  # a service no ticket can have been issued for
+    if could_be_a_service(service):
+        valid = Q(service=service)
+        if not accept_proxy:
+            valid &= Q(kind=TicketKind.SERVICE)
+        if renew:
+            valid &= Q(primary=True)
+        succeeded = Case(When(valid, then=Value(True)), default=Value(False))
     spent = ServiceTicket.objects.filter(ticket=ticket, consumed_at__isnull=True, expires_at__gt=now).update(
-        consumed_at=now, succeeded=Case(When(valid, then=Value(True)), default=Value(False))
+        consumed_at=now, succeeded=succeeded
     )
     row = ServiceTicket.objects.select_related("user").filter(ticket=ticket).first()
     if row is None:

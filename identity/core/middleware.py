@@ -85,7 +85,14 @@ def _route_of(urlconf: Any, path: str) -> Any:
     try:
         match = resolve(path, urlconf)
     except Resolver404:
-        return reach.DEFAULT
+        if not settings.APPEND_SLASH or path.endswith("/"):
+            return reach.DEFAULT
+        # CommonMiddleware will redirect to the path with a slash: treat the header as that view
+        # would, so ``/oauth/userinfo`` never answers a Basic challenge in /oauth/userinfo/'s stead.
+        try:
+            match = resolve(path + "/", urlconf)
+        except Resolver404:
+            return reach.DEFAULT
     return _declared_or_own_header(match)
 
 

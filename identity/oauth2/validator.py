@@ -86,8 +86,10 @@ def basic_credentials(request: OAuthRequest) -> tuple[str, str] | None:
 
 def find_client(client_id: str | None) -> Client | None:
     """The active client ``client_id`` names; never one holding the reserved first-party id,
-    however the row came to exist (the form refuses it, a data migration or the shell may not)."""
-    if not client_id or len(client_id) > 100 or is_reserved_client_id(client_id):
+    however the row came to exist (the form refuses it, a data migration or the shell may not).
+    An id with a NUL byte names no client and never reaches the database (PostgreSQL refuses
+    NUL in a query parameter: a 500 instead of ``invalid_client``)."""
+    if not client_id or len(client_id) > 100 or "\x00" in client_id or is_reserved_client_id(client_id):
         return None
     return Client.objects.filter(client_id=client_id, is_active=True).first()
 

@@ -4,6 +4,9 @@ and ``/samlValidate``. Server-to-server calls: no cookies, no CSRF, no session. 
 with exactly one ticket is a validation attempt that spends the ticket, whatever else is wrong
 with it. Bad input is answered with the failure code the specification names (§2.5.3, §2.7.3),
 in the endpoint's own format; a database failure becomes ``INTERNAL_ERROR``, never a 500.
+A ticket, service or ``pgtUrl`` that is present but could never be valid (too long, NUL bytes,
+control characters) is not a bad request: it fails as that value (``INVALID_TICKET``,
+``INVALID_SERVICE``, ``INVALID_PROXY_CALLBACK``), see :mod:`identity.cas.params`.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from identity.cas import errors, proxying, refusals, registry, responses, saml, 
 from identity.cas.attributes import user_attributes
 from identity.cas.errors import CasFailure
 from identity.cas.models import ServiceTicket
-from identity.cas.params import MAX_TICKET_LENGTH, BadParameter, flag, required, response_format, single
+from identity.cas.params import BadParameter, flag, required, response_format, single
 from identity.cas.registry import MAX_SERVICE_LENGTH
 from identity.cas.views.common import cas_endpoint
 from identity.conf import identity_settings
@@ -57,9 +60,9 @@ def _service_validate(request: HttpRequest, *, accept_proxy: bool, release: bool
     fmt = "XML"
     try:
         fmt = response_format(request.GET)
-        ticket_value = required(request.GET, "ticket", max_length=MAX_TICKET_LENGTH)
-        service = required(request.GET, "service", max_length=MAX_SERVICE_LENGTH)
-        pgt_url = single(request.GET, "pgtUrl", max_length=MAX_SERVICE_LENGTH)
+        ticket_value = required(request.GET, "ticket")
+        service = required(request.GET, "service")
+        pgt_url = single(request.GET, "pgtUrl", max_length=None)
     except BadParameter as exc:
         tickets.burn(ticket)
         return responses.authentication_failure(errors.INVALID_REQUEST, str(exc), fmt)
@@ -115,8 +118,8 @@ def validate(request: HttpRequest) -> HttpResponse:
     """§2.4: CAS 1.0. Proxy tickets fail here (the protocol cannot carry proxies)."""
     ticket = _the_ticket(request)
     try:
-        ticket_value = required(request.GET, "ticket", max_length=MAX_TICKET_LENGTH)
-        service = required(request.GET, "service", max_length=MAX_SERVICE_LENGTH)
+        ticket_value = required(request.GET, "ticket")
+        service = required(request.GET, "service")
     except BadParameter:
         tickets.burn(ticket)
         return responses.validate_answer(None)
@@ -140,8 +143,8 @@ def proxy(request: HttpRequest) -> HttpResponse:
     fmt = "XML"
     try:
         fmt = response_format(request.GET)
-        pgt_value = single(request.GET, "pgt", max_length=MAX_TICKET_LENGTH)
-        target = single(request.GET, "targetService", max_length=MAX_SERVICE_LENGTH)
+        pgt_value = single(request.GET, "pgt", max_length=None)
+        target = single(request.GET, "targetService", max_length=None)
         if not pgt_value or not target:
             raise BadParameter("'pgt' and 'targetService' parameters are both required.")
     except BadParameter as exc:

@@ -132,7 +132,9 @@ def _validate(uri: str) -> Validated:
         raise errors.InvalidRequestError("code_challenge is not an S256 challenge.", request=oauth_request)
     max_age = params.get("max_age")
     if max_age is not None:
-        if not str(max_age).isdigit() or len(str(max_age)) > 9:
+        # OIDC Core §3.1.2.1: a number of seconds. ASCII digits only: str.isdigit() also takes
+        # "²" (int() refuses it) and "١٢" (int() reads it).
+        if not (str(max_age).isascii() and str(max_age).isdigit()) or len(str(max_age)) > 9:
             raise errors.InvalidRequestError("max_age must be a number of seconds.", request=oauth_request)
         max_age = int(max_age)
     return Validated(

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -43,6 +43,8 @@ def security_section(request: HttpRequest) -> dict[str, Any] | None:
 @require_POST
 @login_required
 def disconnect(request: HttpRequest, client_id: str) -> HttpResponseRedirect:
+    if "\x00" in client_id:  # %00 in the path: no client has it, and PostgreSQL refuses it in a query
+        raise Http404("No such application.")
     client = get_object_or_404(Client, client_id=client_id)
     consent.withdraw(request.user, client)
     messages.success(request, f"{client.name} can no longer access your account.")

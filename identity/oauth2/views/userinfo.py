@@ -1,8 +1,15 @@
 """The UserInfo endpoint (OIDC Core §5.3): GET or POST with an access token holding ``openid``;
 claims by scope. The token comes in the Authorization header or, for POST, the form body
-(RFC 6750 §2.1, §2.2), never in the URL (§2.3)."""
+(RFC 6750 §2.1, §2.2), never in the URL (§2.3).
+
+Errors follow RFC 6750 §3.1: a request without authentication, or with another scheme (Basic,
+Digest...: "attempted using an unsupported authentication method"), gets 401 and a bare
+``Bearer`` challenge with no error code; a malformed request (a token in the URL, two tokens,
+a Bearer credential that is not a ``b64token``, §2.1) gets 400 ``invalid_request``."""
 
 from __future__ import annotations
+
+import re
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -16,6 +23,8 @@ from identity.oauth2 import claims, lookup
 from identity.oauth2.views.guards import provider_view
 
 REALM = "userinfo"
+#: RFC 6750 §2.1: ``b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="``.
+B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*\Z")
 
 
 def _bearer_error(
@@ -29,19 +38,20 @@ def _bearer_error(
 
 
 def _presented_token(request: HttpRequest) -> tuple[str | None, str | None]:
-    """``(token, problem)``: the bearer token, or why the request is malformed."""
+    """``(token, problem)``: the bearer token, or why the request is malformed. A header of
+    another scheme is no token at all (§3.1), unless a token also came in the body."""
     if "access_token" in request.GET:
         return None, "Access tokens are not accepted in the URL."
     header = request.META.get("HTTP_AUTHORIZATION", "")
-    posted = request.POST.get("access_token") if request.method == "POST" else None
-    if header and posted:
+    posted = request.POST.getlist("access_token") if request.method == "POST" else []
+    if len(posted) > 1 or (header and posted):
         return None, "Send the access token once."
-    if header:
-        scheme, _, value = header.partition(" ")
-        if scheme.lower() != "bearer" or not value.strip():
-            return None, "Use the Bearer scheme."
-        return value.strip(), None
-    return posted, None
+    scheme, _, value = header.partition(" ")
+    if header and scheme.lower() == "bearer":
+        if not B64TOKEN.match(value.strip(" ")):
+            return None, "The Bearer credential is malformed."
+        return value.strip(" "), None
+    return (posted[0] if posted else None), None
 
 
 @reads_authorization  # an OAuth protected resource that reads its own token (RFC 6750 §2)
@@ -57,7 +67,7 @@ def userinfo(request: HttpRequest) -> HttpResponse:
     if problem:
         return _bearer_error(400, "invalid_request", problem)
     if not token:
-        return _bearer_error(401, None)  # no credentials: a bare challenge (RFC 6750 §3.1)
+        return _bearer_error(401, None)  # no credentials, or another scheme: a bare challenge (§3.1)
     found = lookup.find_token(token, "access_token")
     if found is None or found.kind != "access_token" or not found.active or found.grant.user is None:
         return _bearer_error(401, "invalid_token", "The access token is not valid.")
