@@ -33,10 +33,25 @@ def _spend_ticket(query: QueryDict | None) -> None:
         tickets.burn(values[0])
 
 
+#: The failure code for a parameter whose value could not be read (CAS 3.0 §2.5.3): a ticket that
+#: cannot be ours is simply not valid, and so on; an unreadable anything else is INVALID_REQUEST.
+_CODE_OF_FIELD = {
+    "ticket": errors.INVALID_TICKET,
+    "pgt": errors.INVALID_TICKET,
+    "service": errors.INVALID_SERVICE,
+    "targetService": errors.INVALID_SERVICE,
+    "pgtUrl": errors.INVALID_PROXY_CALLBACK,
+}
+
+
+def code_for(error: BadInput) -> str:
+    return _CODE_OF_FIELD.get(error.field or "", errors.INVALID_REQUEST)
+
+
 def service_validate_refusal(request: HttpRequest, error: BadInput) -> HttpResponse:
     query = _query(request)
     _spend_ticket(query)
-    return responses.authentication_failure(errors.INVALID_REQUEST, error.description, _format(query))
+    return responses.authentication_failure(code_for(error), error.description, _format(query))
 
 
 def validate_refusal(request: HttpRequest, error: BadInput) -> HttpResponse:
@@ -45,7 +60,7 @@ def validate_refusal(request: HttpRequest, error: BadInput) -> HttpResponse:
 
 
 def proxy_refusal(request: HttpRequest, error: BadInput) -> HttpResponse:
-    return responses.proxy_failure(errors.INVALID_REQUEST, error.description, _format(_query(request)))
+    return responses.proxy_failure(code_for(error), error.description, _format(_query(request)))
 
 
 def saml_refusal(request: HttpRequest, error: BadInput) -> HttpResponse:

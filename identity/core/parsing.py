@@ -58,6 +58,15 @@ class BadInput(IdentityError):
     status_code = 400
     error = "invalid_request"
     default_description = "The request could not be read."
+    #: The parameter whose value could not be read, when one is to blame: a protocol that names
+    #: the parameter at fault in its answer (CAS: ``INVALID_TICKET``, ``INVALID_SERVICE``) reads it.
+    field: str | None = None
+
+    @classmethod
+    def in_field(cls, field: str | None, description: str) -> BadInput:
+        refusal = cls(description)
+        refusal.field = field
+        return refusal
 
 
 class BodyTooLarge(BadInput):
@@ -168,7 +177,7 @@ def check_body(request: HttpRequest) -> None:
         for name, values in request.POST.lists():
             check_text(name, "form field name")
             for value in values:
-                check_text(value, f"form field {name!r}")
+                check_text(value, f"form field {name!r}", field=name)
     request._identity_body_checked = True  # type: ignore[attr-defined]
 
 
@@ -179,11 +188,14 @@ def check_pairs(data: bytes, where: str) -> None:
     for name, value in _pairs(data):
         try:
             text_name = name.decode("utf-8")
-            text_value = value.decode("utf-8")
         except UnicodeDecodeError:
             raise BadInput(f"The {where} is not valid UTF-8.") from None
         check_text(text_name, f"{where} parameter name")
-        check_text(text_value, f"{where} parameter {text_name[:40]!r}")
+        try:
+            text_value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadInput.in_field(text_name, f"The {where} is not valid UTF-8.") from None
+        check_text(text_value, f"{where} parameter {text_name[:40]!r}", field=text_name)
 
 
 def _pairs(data: bytes) -> Iterator[tuple[bytes, bytes]]:
@@ -194,11 +206,11 @@ def _pairs(data: bytes) -> Iterator[tuple[bytes, bytes]]:
         yield unquote_to_bytes(name.replace(b"+", b" ")), unquote_to_bytes(value.replace(b"+", b" "))
 
 
-def check_text(value: str, where: str) -> None:
+def check_text(value: str, where: str, *, field: str | None = None) -> None:
     found = _FORBIDDEN.search(value)
     if found is not None:
         what = "a lone UTF-16 surrogate" if "\ud800" <= found.group() <= "\udfff" else "a control character"
-        raise BadInput(f"The {where} holds {what}.")
+        raise BadInput.in_field(field, f"The {where} holds {what}.")
 
 
 def parse_json(data: bytes) -> Any:

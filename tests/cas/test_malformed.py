@@ -104,7 +104,9 @@ def test_an_unknown_ticket_with_a_huge_service_is_invalid_ticket(path: str, app_
 @pytest.mark.parametrize("target", [APP + "x" * 3000, APP + "\x00", "javascript:x", "https://evil.example/"])
 def test_proxy_with_an_unusable_target_never_reaches_the_database(fmt: str, target: str, app_service: Any) -> None:
     response = _get("/cas/proxy", [("pgt", "PGT-" + "a" * 60), ("targetService", target), ("format", fmt)])
-    assert _code(response, fmt) == "INVALID_TICKET"  # the PGT is checked first
+    # The PGT is checked first, unless the target cannot even be read (a NUL): then it is refused
+    # before anything is looked up, as the service it is.
+    assert _code(response, fmt) == ("INVALID_SERVICE" if "\x00" in target else "INVALID_TICKET")
 
 
 # --- pgtUrl -------------------------------------------------------------------------------------

@@ -23,12 +23,16 @@ SERVICE = urlencode({"service": APP})
 
 
 @pytest.mark.parametrize("path", VALIDATION)
-@pytest.mark.parametrize("bad", ["pgtUrl=%ff", "ticket2=a%00b", "renew=%1b"])
-def test_unreadable_query_is_invalid_request(path: str, bad: str, app_service: Any, browser: Client) -> None:
+@pytest.mark.parametrize(
+    ("bad", "code"),
+    [("pgtUrl=%ff", "INVALID_PROXY_CALLBACK"), ("ticket2=a%00b", "INVALID_REQUEST"), ("renew=%1b", "INVALID_REQUEST")],
+)
+def test_unreadable_query_is_invalid_request(path: str, bad: str, code: str, app_service: Any, browser: Client) -> None:
+    """Unreadable: INVALID_REQUEST, or the code of the parameter at fault (CAS 3.0 §2.5.3)."""
     ticket = get_ticket(browser)
     response = Client().get(f"{path}?ticket={ticket}&{SERVICE}&{bad}")
     assert response.status_code == 200
-    assert failure_code(response) == "INVALID_REQUEST"
+    assert failure_code(response) == code
     # Still a validation attempt: the ticket is spent.
     assert ServiceTicket.objects.get(ticket=ticket).consumed_at is not None
     assert failure_code(Client().get(f"{path}?ticket={ticket}&{SERVICE}")) == "INVALID_TICKET"
@@ -59,7 +63,7 @@ def test_too_many_parameters_is_invalid_request(app_service: Any) -> None:
 
 def test_proxy_answers_with_a_proxy_failure(app_service: Any) -> None:
     response = Client().get("/cas/proxy?pgt=PGT-1&targetService=%ff")
-    assert failure_code(response) == "INVALID_REQUEST"
+    assert failure_code(response) == "INVALID_SERVICE"  # the parameter at fault names the code
     response = Client().get("/cas/proxy?pgt=PGT-1&targetService=x&format=JSON&a=%00")
     assert json.loads(response.content)["serviceResponse"]["authenticationFailure"]["code"] == "INVALID_REQUEST"
 
