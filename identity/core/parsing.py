@@ -44,6 +44,8 @@ log = logging.getLogger("identity.parsing")
 #: Methods whose body identity reads (GET, HEAD, OPTIONS and DELETE bodies are never read).
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+#: The charsets a body may declare: UTF-8 and its ASCII subset.
+UTF8_NAMES = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
 
 #: Characters no field of identity's takes: C0 controls but tab, LF and CR, and lone surrogates.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
@@ -170,10 +172,15 @@ def check_body(request: HttpRequest) -> None:
         raise BadInput("The Content-Length header is not a number.") from None
     if length > limit:
         raise BodyTooLarge(f"The request body is larger than {limit} bytes.")
+    charset = request.content_params.get("charset", "utf-8").strip().lower()
+    if charset not in UTF8_NAMES:
+        # Django would decode the form in that charset (a UnicodeDecodeError deep in QueryDict);
+        # every body identity takes is UTF-8 (RFC 8259 §8.1 for JSON).
+        raise BadInput(f"The request body must be UTF-8, not {charset[:40]!r}.")
     if length and request.content_type == "application/x-www-form-urlencoded":
         check_pairs(request.body, "form body")
         request.POST  # noqa: B018 - Django's own refusals (TooManyFieldsSent) surface here, not in a view
-    elif length and request.content_type == "multipart/form-data":
+    elif request.content_type == "multipart/form-data":  # even empty: a missing boundary is refused here
         for name, values in request.POST.lists():
             check_text(name, "form field name")
             for value in values:

@@ -152,3 +152,14 @@ def test_a_readable_sign_in_still_works(alice: Any) -> None:
     )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(alice.pk)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/oauth/token/", "/api/auth/token/", "/accounts/login/"])
+def test_a_body_in_another_charset_is_refused_before_django_decodes_it(path: str) -> None:
+    """Found by the fuzzer: ``charset=utf-16`` made Django decode the form as UTF-16 (a 500)."""
+    from django.test import Client
+
+    response = Client().post(path, b"a=b&c=d", content_type="application/x-www-form-urlencoded; charset=utf-16")
+    assert response.status_code == 400
+

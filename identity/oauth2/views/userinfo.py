@@ -30,7 +30,13 @@ B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*\Z")
 def _bearer_error(
     status: int, error: str | None, description: str | None = None, scope: str | None = None
 ) -> HttpResponse:
-    body = {"error": error, "error_description": description} if error else {"error": "invalid_request"}
+    # Without credentials the challenge carries no error (RFC 6750 §3.1); the body still has the
+    # API's shape, saying what is missing.
+    body = (
+        {"error": error, "error_description": description}
+        if error
+        else {"error": "invalid_request", "error_description": "The request carries no Bearer access token."}
+    )
     response = JsonResponse({k: v for k, v in body.items() if v}, status=status)
     response["WWW-Authenticate"] = challenges.bearer(realm=REALM, error=error, description=description, scope=scope)
     response["Cache-Control"] = "no-store"
