@@ -162,4 +162,3 @@ def test_a_body_in_another_charset_is_refused_before_django_decodes_it(path: str
 
     response = Client().post(path, b"a=b&c=d", content_type="application/x-www-form-urlencoded; charset=utf-16")
     assert response.status_code == 400
-
