@@ -172,7 +172,7 @@ def check_body(request: HttpRequest) -> None:
         raise BadInput("The Content-Length header is not a number.") from None
     if length > limit:
         raise BodyTooLarge(f"The request body is larger than {limit} bytes.")
-    charset = request.content_params.get("charset", "utf-8").strip().lower()
+    charset = (request.content_params or {}).get("charset", "utf-8").strip().lower()
     if charset not in UTF8_NAMES:
         # Django would decode the form in that charset (a UnicodeDecodeError deep in QueryDict);
         # every body identity takes is UTF-8 (RFC 8259 §8.1 for JSON).
