@@ -8,6 +8,7 @@ same (shrunk) request on every run; rerun one batch with ``-k 'a:/oauth/token/'`
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,7 +24,8 @@ from tests.fuzz.rows import changed, snapshot
 pytestmark = pytest.mark.e2e
 
 #: Examples per batch (endpoint × how it is reached): the whole fuzz stays well under 3 minutes.
-EXAMPLES = 15
+#: IDENTITY_FUZZ_EXAMPLES=200 runs a deeper (longer) fuzz locally.
+EXAMPLES = int(os.environ.get("IDENTITY_FUZZ_EXAMPLES", "15"))
 BATCHES = [
     pytest.param(endpoint, reach, id=f"{endpoint.id}[{reach.value}]")
     for endpoint in ENDPOINTS

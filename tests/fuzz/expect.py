@@ -34,6 +34,7 @@ CAS_FAILURE = re.compile(r'<cas:(authentication|proxy)Failure code="([^"]*)"')
 
 
 def _json_error(reply: Reply, allowed: set[str] | None) -> dict[str, Any]:
+    """RFC 6749 §5.2's error object; a 429 (identity's throttles) may say ``slow_down``."""
     assert reply.content_type == "application/json", f"not JSON: {reply!r}"
     try:
         body = reply.json()
@@ -43,7 +44,7 @@ def _json_error(reply: Reply, allowed: set[str] | None) -> dict[str, Any]:
     error = body.get("error")
     assert isinstance(error, str) and ERROR_SYNTAX.fullmatch(error), f"no RFC 6749 'error': {reply!r}"
     assert isinstance(body.get("error_description"), str), f"no 'error_description': {reply!r}"
-    if allowed is not None:
+    if allowed is not None and not (reply.status == 429 and error == "slow_down"):
         assert error in allowed, f"error {error!r} is not one of {sorted(allowed)}: {reply!r}"
     return body
 
@@ -93,8 +94,14 @@ def _metadata(case: Case, reply: Reply) -> None:
 
 
 def page(case: Case, reply: Reply) -> None:
-    """An HTML page or a redirect; an error page is text/html, and a 400 is identity's own page."""
+    """An HTML page or a redirect; an error page is text/html, and a 400 is identity's own page.
+    A request carrying a credential other than the session is refused in JSON (pages accept
+    only a browser session: the README's credential table)."""
     if reply.status < 400 or not reply.body:  # a redirect, a page, or a bare 405
+        return
+    if reply.status in {400, 401, 403} and reply.content_type == "application/json":
+        assert any(name.lower() == b"authorization" for name, _ in case.request.headers), reply
+        _json_error(reply, None)  # the credential's own refusal (identity.core.challenges)
         return
     assert reply.content_type == "text/html", f"an error page that is not HTML: {reply!r}"
     if reply.status == 400:

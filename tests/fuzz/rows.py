@@ -1,9 +1,8 @@
-"""Site A's stored rows, hashed per table, read from its SQLite file in read-only mode: a
+"""Site A's stored rows, per table, read from its SQLite file in read-only mode: a
 rejected request must never change one (issue 11: data is never corrupted by bad input)."""
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from pathlib import Path
 
@@ -16,8 +15,8 @@ VOLATILE = {"last_login", "last_seen", "last_used_at", "last_used_ip", "last_pol
 SKIPPED = {"identity_outboxmessage"}
 
 
-def snapshot(database: Path) -> dict[str, str]:
-    """``{table: sha256 of its rows}`` without the volatile columns."""
+def snapshot(database: Path) -> dict[str, frozenset[str]]:
+    """``{table: its rows}`` without the volatile columns (each row as its repr)."""
     connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30)
     try:
         names = [
@@ -25,18 +24,25 @@ def snapshot(database: Path) -> dict[str, str]:
             for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             if (name.startswith(TABLE_PREFIXES) or name in TABLES) and name not in SKIPPED
         ]
-        digests: dict[str, str] = {}
+        tables: dict[str, frozenset[str]] = {}
         for name in names:
             columns = [row[1] for row in connection.execute(f'PRAGMA table_info("{name}")') if row[1] not in VOLATILE]
             listed = ", ".join(f'"{column}"' for column in columns)
-            digest = hashlib.sha256()
-            for row in connection.execute(f'SELECT {listed} FROM "{name}" ORDER BY 1'):  # noqa: S608 - names from sqlite_master
-                digest.update(repr(row).encode())
-            digests[name] = digest.hexdigest()
-        return digests
+            query = f'SELECT {listed} FROM "{name}"'  # noqa: S608 - names from sqlite_master
+            tables[name] = frozenset(repr(row) for row in connection.execute(query))
+        return tables
     finally:
         connection.close()
 
 
-def changed(before: dict[str, str], after: dict[str, str]) -> list[str]:
-    return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+def changed(before: dict[str, frozenset[str]], after: dict[str, frozenset[str]]) -> dict[str, dict[str, list[str]]]:
+    """``{table: {"gone": rows, "new": rows}}`` for each table that differs (a few rows each)."""
+    empty: frozenset[str] = frozenset()
+    return {
+        name: {
+            "gone": sorted(before.get(name, empty) - after.get(name, empty))[:5],
+            "new": sorted(after.get(name, empty) - before.get(name, empty))[:5],
+        }
+        for name in sorted(before.keys() | after.keys())
+        if before.get(name) != after.get(name)
+    }
