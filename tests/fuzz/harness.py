@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 from hypothesis import strategies as st
 
-from tests.fuzz.endpoints import Endpoint, Reach
+from tests.fuzz.endpoints import Endpoint, Family, Reach
 from tests.fuzz.strategies import Case, cases, hostile_value
 from tests.fuzz.wire import send
 
@@ -101,7 +101,15 @@ class Fuzzer:
             fields.append((b"csrfmiddlewaretoken", browser.csrf))
             headers += [(b"Origin", site.url.encode()), (b"Referer", site.url.encode() + b"/")]
         return self._paths(endpoint).flatmap(
-            lambda path: cases(path, endpoint.params, plausible, endpoint.methods, tuple(headers), tuple(fields))
+            lambda path: cases(
+                path,
+                endpoint.params,
+                plausible,
+                endpoint.methods,
+                tuple(headers),
+                tuple(fields),
+                reads_json=endpoint.family is Family.API,
+            )
         )
 
     def _paths(self, endpoint: Endpoint) -> st.SearchStrategy[bytes]:

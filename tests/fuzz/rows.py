@@ -9,8 +9,13 @@ from pathlib import Path
 #: Tables whose rows the fuzz must leave alone.
 TABLE_PREFIXES = ("identity_",)
 TABLES = ("auth_user", "django_session")
-#: Columns that change on a legitimate read (last use, polling, expiry sliding).
+#: Columns that change on any request, rejected or not: last use, polling, and the signed-in
+#: session's activity (its sliding expiry, and the address and browser it was last seen from).
 VOLATILE = {"last_login", "last_seen", "last_used_at", "last_used_ip", "last_polled_at", "expire_date", "last_expiry"}
+VOLATILE_IN = {
+    "django_session": {"session_data"},  # rewritten on each request that slides the expiry; the key stays
+    "identity_usersession": {"ip", "user_agent", "expires_at"},
+}
 #: The outbox is a delivery queue that the worker drains: its rows change with no request at all.
 SKIPPED = {"identity_outboxmessage"}
 
@@ -26,7 +31,11 @@ def snapshot(database: Path) -> dict[str, frozenset[str]]:
         ]
         tables: dict[str, frozenset[str]] = {}
         for name in names:
-            columns = [row[1] for row in connection.execute(f'PRAGMA table_info("{name}")') if row[1] not in VOLATILE]
+            columns = [
+                row[1]
+                for row in connection.execute(f'PRAGMA table_info("{name}")')
+                if row[1] not in VOLATILE | VOLATILE_IN.get(name, set())
+            ]
             listed = ", ".join(f'"{column}"' for column in columns)
             query = f'SELECT {listed} FROM "{name}"'  # noqa: S608 - names from sqlite_master
             tables[name] = frozenset(repr(row) for row in connection.execute(query))

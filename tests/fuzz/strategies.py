@@ -73,10 +73,17 @@ def hostile_value() -> st.SearchStrategy[bytes]:
     )
 
 
+#: Parameters that carry a token, ticket, code or URL: drawn very long more often.
+LONG_PARAMS = {"ticket", "service", "pgt", "targetService", "code", "token", "refresh", "refresh_token",
+               "device_code", "code_verifier", "redirect_uri", "access_token", "logout_token", "id_token_hint",
+               "user_code", "next"}  # fmt: skip
+
+
 def value_for(name: str, plausible: dict[str, list[bytes]]) -> st.SearchStrategy[bytes]:
     """A hostile value, or a plausible one (so the fuzz reaches past the first check)."""
     known = plausible.get(name)
-    return st.one_of(st.sampled_from(known), hostile_value()) if known else hostile_value()
+    hostile = st.one_of(hostile_value(), long_value()) if name in LONG_PARAMS else hostile_value()
+    return st.one_of(st.sampled_from(known), hostile) if known else hostile
 
 
 @dataclass(frozen=True)
@@ -160,7 +167,8 @@ def json_value(names: tuple[str, ...]) -> st.SearchStrategy[object]:
 @st.composite
 def json_body(draw: st.DrawFn, names: tuple[str, ...]) -> tuple[bytes, str]:
     """A JSON (or JSON-looking) body and what it is."""
-    kind = draw(st.sampled_from(["object", "deep-array", "deep-object", "huge", "broken", "surrogate", "number"]))
+    kinds = ["object", "object", "surrogate", "surrogate", "deep-array", "deep-object", "huge", "broken", "number"]
+    kind = draw(st.sampled_from(kinds))
     if kind == "object":
         keys = st.sampled_from(names) if names else st.text(max_size=8)
         body = json.dumps(draw(st.dictionaries(keys, json_value(names), max_size=4)), ensure_ascii=draw(st.booleans()))
@@ -177,9 +185,11 @@ def json_body(draw: st.DrawFn, names: tuple[str, ...]) -> tuple[bytes, str]:
         name = draw(st.sampled_from(names)) if names else "a"
         return json.dumps({name: "x" * size, "list": list(range(size // 10))}).encode(), kind
     if kind == "surrogate":  # lone surrogates as JSON escapes: valid JSON text, not valid Unicode
-        name = draw(st.sampled_from(names)) if names else "a"
-        escape = f"\\u{draw(st.integers(0xD800, 0xDFFF)):04x}"
-        return ('{"' + name + '": "' + draw(st.text(max_size=4).map(json.dumps))[1:-1] + escape + '"}').encode(), kind
+        fields = []
+        for name in names or ("a",):  # in every field, so whichever the server reads first has one
+            escape = f"\\u{draw(st.integers(0xD800, 0xDFFF)):04x}"
+            fields.append(f'"{name}": "{draw(st.text(max_size=4).map(json.dumps))[1:-1]}{escape}"')
+        return ("{" + ", ".join(fields) + "}").encode(), kind
     if kind == "number":
         name = draw(st.sampled_from(names)) if names else "a"
         return b'{"' + name.encode() + b'": ' + draw(st.sampled_from(NUMBERS)) + b"}", kind
@@ -222,10 +232,12 @@ def cases(
     methods: tuple[bytes, ...] = (b"GET", b"POST"),
     fixed_headers: tuple[tuple[bytes, bytes], ...] = (),
     fixed_fields: tuple[tuple[bytes, bytes], ...] = (),
+    reads_json: bool = False,
 ) -> Case:
     """A hostile request to ``path``: query parameters, a form or JSON or other body, a content
     type right, wrong or missing, and hostile headers. ``fixed_fields`` (a CSRF token, say) go
-    into every form body so the fuzz reaches past them."""
+    into every form body so the fuzz reaches past them; an endpoint that ``reads_json`` gets
+    JSON bodies more often."""
     method = draw(st.sampled_from(methods))
     raw = draw(st.booleans())
     query_pairs = draw(param_pairs(names, plausible)) if method != b"POST" or draw(st.booleans()) else []
@@ -235,7 +247,8 @@ def cases(
     body, form, oversized, notes = b"", False, False, [f"query-{'raw' if raw else 'encoded'}"]
     form_params: tuple[tuple[str, str], ...] = ()
     if method == b"POST":
-        shape = draw(st.sampled_from(["form", "form", "json", "empty", "oversized", "binary"]))
+        shapes = ["json", "json", "json", "form"] if reads_json else ["form", "form", "json"]
+        shape = draw(st.sampled_from([*shapes, "empty", "oversized", "binary"]))
         notes.append(shape)
         content_type: bytes | None = None
         if shape == "form":
