@@ -203,8 +203,16 @@ CHECKS: dict[Family, Callable[[Case, Reply], None]] = {
 }
 
 
+#: The HTTP server's own refusals, before any of identity's code runs (RFC 9110 §15.5.15 414 URI
+#: Too Long, RFC 6585 §5 431 Header Fields Too Large): the front server's page, not a protocol's.
+FRONT_SERVER_REFUSALS = {414, 431}
+
+
 def check(endpoint: Endpoint, case: Case, reply: Reply) -> None:
-    """Never a 5xx; then the endpoint family's own shape."""
+    """Never a 5xx; then the endpoint family's own shape, unless the HTTP server itself refused
+    the request line or headers before Django saw them."""
     if reply.status >= 500:
         raise server_error(reply)(f"{endpoint.id} answered {reply.status}: {reply!r}")
+    if reply.status in FRONT_SERVER_REFUSALS:
+        return
     CHECKS[endpoint.family](case, reply)
