@@ -52,6 +52,8 @@ class Endpoint:
     plausible: dict[str, list[bytes]] = field(default_factory=dict)
     #: path parameters: values that exist nowhere (the fuzz adds hostile ones)
     segments: tuple[bytes, ...] = (b"nope",)
+    #: parameters sent most of the time, so the fuzz gets to the checks behind them
+    required: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -64,6 +66,7 @@ CLIENT = {"client_id": [b"{client}", b"demo-site-b"], "client_secret": [b"wrong-
 TOKEN_PARAMS = ("grant_type", "code", "redirect_uri", "code_verifier", "refresh_token", "scope", "device_code",
                 "client_id", "client_secret", "username", "password", "audience", "resource")  # fmt: skip
 CAS_VALIDATION = ("ticket", "service", "pgtUrl", "renew", "format")
+CAS_REQUIRED = ("ticket", "service")
 CAS_PLAUSIBLE = {"service": [b"{b}/", b"{b}/accounts/cas/callback/"], "format": [b"JSON", b"XML", b"json"],
                  "renew": [b"true"], "ticket": [b"ST-1-abc", b"PT-1-abc"], "pgtUrl": [b"{b}/pgt"]}  # fmt: skip
 LOGOUT_REQUEST = (
@@ -89,15 +92,30 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         Family.API,
         ("username", "password", "name", "expires_in"),
         plausible={"username": [b"fuzzer"], "expires_in": [b"60"]},
+        required=("username", "password"),
+        methods=(b"POST",),
     ),
     Endpoint(
-        "a", "api/auth/jwt/", Family.API, ("username", "password", "audience"), plausible={"username": [b"fuzzer"]}
+        "a",
+        "api/auth/jwt/",
+        Family.API,
+        ("username", "password", "audience"),
+        plausible={"username": [b"fuzzer"]},
+        required=("username", "password"),
+        methods=(b"POST",),
     ),
-    Endpoint("a", "api/auth/jwt/refresh/", Family.API, ("refresh",)),
-    Endpoint("a", "api/auth/jwt/revoke/", Family.API, ("refresh", "token")),
+    Endpoint("a", "api/auth/jwt/refresh/", Family.API, ("refresh",), required=("refresh",), methods=(b"POST",)),
+    Endpoint("a", "api/auth/jwt/revoke/", Family.API, ("refresh", "token"), required=("refresh",), methods=(b"POST",)),
     Endpoint("a", ".well-known/jwks.json", Family.METADATA, methods=(b"GET", b"HEAD")),
     # OAuth 2.0 / OpenID Connect provider
-    Endpoint("a", "oauth/token/", Family.TOKEN, TOKEN_PARAMS, plausible={"grant_type": GRANTS, **CLIENT}),
+    Endpoint(
+        "a",
+        "oauth/token/",
+        Family.TOKEN,
+        TOKEN_PARAMS,
+        plausible={"grant_type": GRANTS, **CLIENT},
+        required=("grant_type",),
+    ),
     Endpoint(
         "a",
         "oauth/revoke/",
@@ -177,16 +195,50 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         },
     ),
     Endpoint("a", "cas/logout", Family.PAGE, ("service", "url"), plausible=CAS_PLAUSIBLE),
-    Endpoint("a", "cas/validate", Family.CAS_VALIDATE_V1, CAS_VALIDATION, methods=(b"GET",), plausible=CAS_PLAUSIBLE),
     Endpoint(
-        "a", "cas/serviceValidate", Family.CAS_VALIDATE, CAS_VALIDATION, methods=(b"GET",), plausible=CAS_PLAUSIBLE
+        "a",
+        "cas/validate",
+        Family.CAS_VALIDATE_V1,
+        CAS_VALIDATION,
+        methods=(b"GET",),
+        plausible=CAS_PLAUSIBLE,
+        required=CAS_REQUIRED,
     ),
-    Endpoint("a", "cas/proxyValidate", Family.CAS_VALIDATE, CAS_VALIDATION, methods=(b"GET",), plausible=CAS_PLAUSIBLE),
     Endpoint(
-        "a", "cas/p3/serviceValidate", Family.CAS_VALIDATE, CAS_VALIDATION, methods=(b"GET",), plausible=CAS_PLAUSIBLE
+        "a",
+        "cas/serviceValidate",
+        Family.CAS_VALIDATE,
+        CAS_VALIDATION,
+        methods=(b"GET",),
+        plausible=CAS_PLAUSIBLE,
+        required=CAS_REQUIRED,
     ),
     Endpoint(
-        "a", "cas/p3/proxyValidate", Family.CAS_VALIDATE, CAS_VALIDATION, methods=(b"GET",), plausible=CAS_PLAUSIBLE
+        "a",
+        "cas/proxyValidate",
+        Family.CAS_VALIDATE,
+        CAS_VALIDATION,
+        methods=(b"GET",),
+        plausible=CAS_PLAUSIBLE,
+        required=CAS_REQUIRED,
+    ),
+    Endpoint(
+        "a",
+        "cas/p3/serviceValidate",
+        Family.CAS_VALIDATE,
+        CAS_VALIDATION,
+        methods=(b"GET",),
+        plausible=CAS_PLAUSIBLE,
+        required=CAS_REQUIRED,
+    ),
+    Endpoint(
+        "a",
+        "cas/p3/proxyValidate",
+        Family.CAS_VALIDATE,
+        CAS_VALIDATION,
+        methods=(b"GET",),
+        plausible=CAS_PLAUSIBLE,
+        required=CAS_REQUIRED,
     ),
     Endpoint(
         "a",
@@ -195,6 +247,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         ("pgt", "targetService", "format"),
         methods=(b"GET",),
         plausible={"targetService": [b"{b}/"], "pgt": [b"PGT-1-abc"], "format": [b"JSON"]},
+        required=("pgt", "targetService"),
     ),
     Endpoint(
         "a",

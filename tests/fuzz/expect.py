@@ -128,8 +128,11 @@ def _cas_codes(case: Case, reply: Reply, ticket: str, service: str) -> None:
     assert code in CAS_CODES, f"CAS code {code!r} is not a CAS 3.0 failure code: {reply!r}"
     # CAS 3.0 §2.5.3: INVALID_REQUEST is for missing parameters; a ticket that is there but
     # is not one we issued (too long, malformed, unknown) is INVALID_TICKET (or _SPEC).
-    once = len(case.values(ticket)) == 1 and len(case.values(service)) == 1  # a repeated one may be INVALID_REQUEST
-    if once and case.present(ticket) and case.present(service) and not case.oversized:
+    # (only when they are all there is, each once: a repeated or malformed other parameter may be
+    # INVALID_REQUEST)
+    names = [name for name, _ in case.params]
+    only = sorted(names) == sorted({ticket, service})
+    if only and case.present(ticket) and case.present(service) and not case.oversized:
         assert code != "INVALID_REQUEST", (
             f"{ticket} and {service} were both given: {code} instead of INVALID_TICKET: {reply!r}"
         )

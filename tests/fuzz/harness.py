@@ -109,6 +109,7 @@ class Fuzzer:
                 tuple(headers),
                 tuple(fields),
                 reads_json=endpoint.family is Family.API,
+                required=endpoint.required,
             )
         )
 

@@ -130,11 +130,15 @@ def encode_pairs(pairs: list[tuple[bytes, bytes]], raw: bool) -> tuple[bytes, tu
 
 @st.composite
 def param_pairs(
-    draw: st.DrawFn, names: tuple[str, ...], plausible: dict[str, list[bytes]]
+    draw: st.DrawFn, names: tuple[str, ...], plausible: dict[str, list[bytes]], required: tuple[str, ...] = ()
 ) -> list[tuple[bytes, bytes]]:
-    """Some of the endpoint's parameters (hostile or plausible values), sometimes repeated,
+    """Some of the endpoint's parameters (hostile or plausible values), the ones it requires
+    most of the time (so the fuzz reaches the checks behind them), sometimes repeated,
     sometimes with a junk name."""
     chosen = draw(st.lists(st.sampled_from(names), max_size=len(names) + 1)) if names else []
+    send_required: int = draw(st.integers(0, 3))
+    if required and send_required:
+        chosen = [*required, *(name for name in chosen if name not in required)]
     pairs = [(name.encode(), draw(value_for(name, plausible))) for name in chosen]
     repeat: bool = draw(st.booleans())
     if pairs and repeat:  # a repeated parameter (RFC 6749 §3.1, §3.2: never more than once)
@@ -233,6 +237,7 @@ def cases(
     fixed_headers: tuple[tuple[bytes, bytes], ...] = (),
     fixed_fields: tuple[tuple[bytes, bytes], ...] = (),
     reads_json: bool = False,
+    required: tuple[str, ...] = (),
 ) -> Case:
     """A hostile request to ``path``: query parameters, a form or JSON or other body, a content
     type right, wrong or missing, and hostile headers. ``fixed_fields`` (a CSRF token, say) go
@@ -240,7 +245,7 @@ def cases(
     JSON bodies more often."""
     method = draw(st.sampled_from(methods))
     raw = draw(st.booleans())
-    query_pairs = draw(param_pairs(names, plausible)) if method != b"POST" or draw(st.booleans()) else []
+    query_pairs = draw(param_pairs(names, plausible, required)) if method != b"POST" or draw(st.booleans()) else []
     query, parsed = encode_pairs(query_pairs, raw)
     target = path + (b"?" + query if query else b"")
     headers = [*fixed_headers, *draw(hostile_headers())]
@@ -252,7 +257,7 @@ def cases(
         notes.append(shape)
         content_type: bytes | None = None
         if shape == "form":
-            pairs = [*fixed_fields, *draw(param_pairs(names, plausible))]
+            pairs = [*fixed_fields, *draw(param_pairs(names, plausible, required))]
             form_raw = draw(st.booleans())
             body, form_params = encode_pairs(pairs, form_raw)
             content_type = b"application/x-www-form-urlencoded"
