@@ -12,7 +12,6 @@ import pytest
 from django.test import Client as DjangoClient
 
 from identity.oauth2.models import ClientType, GrantType
-from tests.conftest import sign_in
 from tests.oauth2.conftest import FORM, REDIRECT, authorize_url, basic, exchange, get_code, pkce, query_of
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +20,9 @@ TOKEN_PATHS = ["/oauth/token/", "/oauth/revoke/", "/oauth/introspect/", "/oauth/
 
 
 @pytest.fixture
-def browser(alice: Any) -> DjangoClient:
-    client = DjangoClient()
-    sign_in(client)
-    return client
+def browser(signed_in: DjangoClient) -> DjangoClient:
+    """A signed-in browser: the suite's ``signed_in`` client."""
+    return signed_in
 
 
 @pytest.fixture
